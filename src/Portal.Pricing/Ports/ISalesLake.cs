@@ -1,0 +1,12 @@
+using Portal.Pricing.Domain;
+
+namespace Portal.Pricing.Ports;
+
+/// <summary>The analytics lake (<c>sales_history</c>): Parquet under <c>tenant_id=…/year=…/month=…/</c>, written in batches.</summary>
+public interface ISalesLake
+{
+    /// <summary>Appends a batch of sales as new Parquet files (one per partition touched); returns the files written.</summary>
+    Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken);
+}
+
+public sealed record LakeRow(SaleRecord Sale, StoredEmbedding? Embedding);

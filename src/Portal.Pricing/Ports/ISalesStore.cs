@@ -1,0 +1,42 @@
+using Portal.Pricing.Domain;
+
+namespace Portal.Pricing.Ports;
+
+/// <summary>
+/// The operational sales store (DynamoDB <c>sales-intelligence</c> in production, SQLite embedded).
+/// Logical keys follow the seed: tenant/product/sale, tenant/category/season, embedding-active by date, tenant/brand by date.
+/// </summary>
+public interface ISalesStore
+{
+    /// <summary>Adds a sale and its embedding; returns false (and changes nothing) when the tenant already has that sale id.</summary>
+    Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken);
+
+    /// <summary>Adds many sales in one transaction; returns how many were new.</summary>
+    Task<int> AddSalesAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken);
+
+    Task<bool> ContainsSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SaleRecord>> QuerySalesAsync(SalesQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every live sale of a tenant that has an embedding of the given model, oldest first (GSI-2 access pattern).</summary>
+    IAsyncEnumerable<(SaleRecord Sale, StoredEmbedding? Embedding)> StreamSalesAsync(TenantId tenant, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken);
+
+    Task<long> CountSalesAsync(TenantId tenant, CancellationToken cancellationToken);
+}
+
+/// <summary>A filtered page of a tenant's sales; every filter is optional except the tenant.</summary>
+public sealed record SalesQuery
+{
+    public required TenantId Tenant { get; init; }
+    public string? Category { get; init; }
+    public string? Brand { get; init; }
+    public string? ProductId { get; init; }
+    public DateTimeOffset? SoldFrom { get; init; }
+    public DateTimeOffset? SoldTo { get; init; }
+    public int Limit { get; init; } = 1000;
+    public int Offset { get; init; }
+}

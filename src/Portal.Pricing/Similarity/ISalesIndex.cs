@@ -1,0 +1,34 @@
+using Portal.Pricing.Domain;
+
+namespace Portal.Pricing.Similarity;
+
+/// <summary>
+/// In-memory cache of a tenant's sales per category, with their normalised vectors per embedding model,
+/// rebuilt from the store at start and kept current as sales arrive. Safe for concurrent reads and writes.
+/// </summary>
+public interface ISalesIndex
+{
+    /// <summary>Adds a sale (its vector is normalised on the way in); a sale id already present is ignored. Returns true when added.</summary>
+    bool Add(SaleRecord sale, StoredEmbedding? embedding);
+
+    /// <summary>Top <paramref name="k"/> sales of the category by cosine similarity to the (normalised) query, best first; ties by sale id.</summary>
+    IReadOnlyList<SimilarityHit> Search(TenantId tenant, string category, string modelId, ReadOnlySpan<float> normalisedQuery, SearchFilter filter, int k, float minSimilarity);
+
+    /// <summary>A snapshot of every sale of the category (with or without a vector), for medians and seasonal indexes.</summary>
+    CategorySales GetCategorySales(TenantId tenant, string category);
+
+    IReadOnlyList<string> GetCategories(TenantId tenant);
+
+    long Count(TenantId tenant);
+}
+
+public readonly record struct SimilarityHit(SaleRecord Sale, float Similarity);
+
+/// <summary>Which candidates may be returned: sold in [<see cref="SoldFrom"/>, <see cref="SoldTo"/>] and not excluded.</summary>
+public sealed record SearchFilter(DateTimeOffset? SoldFrom, DateTimeOffset? SoldTo, IReadOnlySet<string>? ExcludedSaleIds)
+{
+    public static SearchFilter None { get; } = new(null, null, null);
+}
+
+/// <summary>An immutable view of a category's sales; <see cref="Version"/> changes whenever a sale is added.</summary>
+public sealed record CategorySales(long Version, IReadOnlyList<SaleRecord> Sales);
