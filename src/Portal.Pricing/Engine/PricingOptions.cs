@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Pricing.Engine;
+
+/// <summary>The engine's tunables (section <c>Pricing</c>). Defaults were chosen by backtest; see docs/architecture.md.</summary>
+public sealed class PricingOptions
+{
+    public const string SectionName = "Pricing";
+
+    /// <summary>Phase 1: how far back candidates may have sold.</summary>
+    public TimeSpan LookbackWindow { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>First fallback when too few comparables: a wider window.</summary>
+    public TimeSpan WidenedLookbackWindow { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>Phase 2: how many comparables at most.</summary>
+    [Range(1, 200)]
+    public int MaxComparables { get; set; } = 10;
+
+    /// <summary>Below this many comparables the engine falls back.</summary>
+    [Range(1, 50)]
+    public int MinComparables { get; set; } = 3;
+
+    /// <summary>Minimum cosine similarity per embedding model id; <see cref="DefaultMinSimilarity"/> for unknown models.</summary>
+    public Dictionary<string, double> MinSimilarityByModel { get; set; } = new(StringComparer.Ordinal);
+
+    [Range(-1.0, 1.0)]
+    public double DefaultMinSimilarity { get; set; } = 0.5;
+
+    /// <summary>Phase 4: a sale this old weighs half as much as one sold today.</summary>
+    public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromDays(30);
+
+    public PriceEstimator Estimator { get; set; } = PriceEstimator.WeightedMedian;
+
+    [Range(0.0, 0.5)]
+    public double RangeLowQuantile { get; set; } = 0.10;
+
+    [Range(0.5, 1.0)]
+    public double RangeHighQuantile { get; set; } = 0.90;
+
+    /// <summary>Seasonal index: quarter sample size at which the raw index and 1.0 weigh equally (shrinkage).</summary>
+    [Range(0.0, 10_000.0)]
+    public double SeasonalShrinkage { get; set; } = 30;
+
+    /// <summary>Seasonal factors are clamped into [1/x, x] so a thin quarter cannot swing a price.</summary>
+    [Range(1.0, 3.0)]
+    public double MaxSeasonalFactor { get; set; } = 1.5;
+
+    /// <summary>Relative value of each condition grade (new with tags = 1).</summary>
+    public Dictionary<string, double> ConditionLadder { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["new_with_tags"] = 1.00,
+        ["like_new"] = 0.85,
+        ["very_good"] = 0.72,
+        ["good"] = 0.60,
+        ["fair"] = 0.45,
+        ["poor"] = 0.30,
+    };
+
+    /// <summary>Minimum sales a brand (or category) needs for its median to serve as a fallback.</summary>
+    [Range(1, 1000)]
+    public int MinFallbackSales { get; set; } = 5;
+
+    [Range(0.0, 1.0)]
+    public double WidenedWindowConfidenceCap { get; set; } = 0.6;
+
+    [Range(0.0, 1.0)]
+    public double BrandMedianConfidenceCap { get; set; } = 0.35;
+
+    [Range(0.0, 1.0)]
+    public double CategoryMedianConfidenceCap { get; set; } = 0.25;
+
+    public double MinSimilarityFor(string modelId) =>
+        MinSimilarityByModel.TryGetValue(modelId, out var threshold) ? threshold : DefaultMinSimilarity;
+}
+
+public enum PriceEstimator
+{
+    WeightedMedian,
+    WeightedMean,
+}

@@ -1,0 +1,23 @@
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+
+namespace Portal.Pricing.Engine;
+
+/// <summary>What the engine prices: the item's averaged, normalised embedding plus what the analyst declared.</summary>
+public sealed record PricingQuery
+{
+    public required TenantId Tenant { get; init; }
+    public required string Category { get; init; }
+    public required ItemCondition Condition { get; init; }
+    public string? Brand { get; init; }
+    public string? Title { get; init; }
+    public string? ProductId { get; init; }
+    /// <summary>Defaults to now from the injected TimeProvider.</summary>
+    public DateTimeOffset? PricingDate { get; init; }
+    public required string EmbeddingModel { get; init; }
+    public required float[] Embedding { get; init; }
+    public QualityAssessment? Quality { get; init; }
+    public IReadOnlySet<string> ExcludedSaleIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>When false the lookback window is not applied (undated imports are treated as sold on one day).</summary>
+    public bool ApplyLookback { get; init; } = true;
+}

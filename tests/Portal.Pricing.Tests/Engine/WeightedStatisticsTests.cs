@@ -1,0 +1,32 @@
+using Portal.Pricing.Engine;
+
+namespace Portal.Pricing.Tests.Engine;
+
+public sealed class WeightedStatisticsTests
+{
+    [Fact]
+    public void EqualWeightsGiveTheUsualMedian()
+    {
+        Assert.Equal(2.5, WeightedStatistics.Quantile([4, 1, 3, 2], [1, 1, 1, 1], 0.5), 10);
+        Assert.Equal(3, WeightedStatistics.Quantile([5, 1, 3], [1, 1, 1], 0.5), 10);
+    }
+
+    [Fact]
+    public void QuantilesAreClampedToTheExtremes()
+    {
+        Assert.Equal(1, WeightedStatistics.Quantile([1, 2, 3], [1, 1, 1], 0.0));
+        Assert.Equal(3, WeightedStatistics.Quantile([1, 2, 3], [1, 1, 1], 1.0));
+    }
+
+    [Fact]
+    public void AHeavyWeightPullsTheMedian()
+    {
+        Assert.Equal(10, WeightedStatistics.Quantile([10, 20, 30], [10, 1, 1], 0.5), 10);
+    }
+
+    [Fact]
+    public void MeanIsWeighted()
+    {
+        Assert.Equal(17.5, WeightedStatistics.Mean([10, 20], [1, 3]), 10);
+    }
+}
