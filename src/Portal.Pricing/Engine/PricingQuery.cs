@@ -8,7 +8,8 @@ public sealed record PricingQuery
 {
     public required TenantId Tenant { get; init; }
     public required string Category { get; init; }
-    public required ItemCondition Condition { get; init; }
+    /// <summary>The target condition; null applies no condition normalisation (imports without conditions).</summary>
+    public required ItemCondition? Condition { get; init; }
     public string? Brand { get; init; }
     public string? Title { get; init; }
     public string? ProductId { get; init; }
@@ -20,4 +21,6 @@ public sealed record PricingQuery
     public IReadOnlySet<string> ExcludedSaleIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>When false the lookback window is not applied (undated imports are treated as sold on one day).</summary>
     public bool ApplyLookback { get; init; } = true;
+    /// <summary>Latest sale date a candidate may have; defaults to the pricing date. Backtests set it to price from the others.</summary>
+    public DateTimeOffset? CandidatesUntil { get; init; }
 }

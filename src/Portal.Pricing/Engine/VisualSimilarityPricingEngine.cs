@@ -41,7 +41,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         {
             var filter = new SearchFilter(
                 window is { } w ? pricingDate - w : null,
-                query.ApplyLookback ? pricingDate : null,
+                query.ApplyLookback ? query.CandidatesUntil ?? pricingDate : null,
                 query.ExcludedSaleIds);
             hits = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, settings.MaxComparables, (float)threshold);
             if (hits.Count >= settings.MinComparables)
@@ -118,7 +118,8 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         for (var i = 0; i < n; i++)
         {
             var sale = hits[i].Sale;
-            var ageDays = Math.Max(0, (context.PricingDate - sale.SoldAt).TotalDays);
+            // Backtests may price from later sales too: distance in time, either way.
+            var ageDays = Math.Abs((context.PricingDate - sale.SoldAt).TotalDays);
             recency[i] = Math.Pow(2, -ageDays / settings.RecencyHalfLife.TotalDays);
             rawWeights[i] = Math.Max(0, hits[i].Similarity) * recency[i];
             seasonalFactors[i] = context.Seasonal.Factor(Seasons.QuarterNumber(sale.SoldAt), context.TargetQuarter, settings.MaxSeasonalFactor);
@@ -211,7 +212,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var query = context.Query;
         var eligible = categorySales
             .Where(s => !query.ExcludedSaleIds.Contains(s.SaleId))
-            .Where(s => !query.ApplyLookback || s.SoldAt <= context.PricingDate)
+            .Where(s => !query.ApplyLookback || s.SoldAt <= (query.CandidatesUntil ?? context.PricingDate))
             .ToList();
 
         string kind;
@@ -296,7 +297,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         Condition = Ratio(afterCondition, afterSeasonal),
         Quality = Math.Round(context.QualityMultiplier, 4),
         TargetSeason = $"Q{context.TargetQuarter}",
-        TargetCondition = context.Query.Condition.ToWireName(),
+        TargetCondition = context.Query.Condition?.ToWireName() ?? "as sold",
         Estimator = EstimatorName(context.Settings.Estimator),
         QualityScore = Math.Round(context.Query.Quality?.Score ?? 1.0, 4),
         QualityFindings = context.Query.Quality?.Findings ?? [],

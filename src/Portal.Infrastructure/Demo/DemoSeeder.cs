@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Ingestion;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+
+namespace Portal.Infrastructure.Demo;
+
+/// <summary>
+/// Seeds the demo tenant on first start: renders each style's photos, stores and embeds them once, then writes the
+/// planned sales in batches. Idempotent: sales already in the store are skipped, so a re-run adds nothing.
+/// </summary>
+public sealed partial class DemoSeeder(
+    ISalesStore store,
+    IImageStore images,
+    IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
+    SalesWriter writer,
+    DemoSeedingStatus status,
+    IOptions<PortalOptions> options,
+    TimeProvider time,
+    ILogger<DemoSeeder> logger)
+{
+    private const int BatchSize = 500;
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var tenant = new TenantId(settings.DemoTenant);
+        var stopwatch = Stopwatch.StartNew();
+        var existing = await store.CountSalesAsync(tenant, cancellationToken);
+        if (existing >= settings.DemoSales)
+        {
+            status.Update(SeedingState.Completed, (int)existing, settings.DemoSales, $"Demo tenant '{tenant}' already has {existing} sales.");
+            return;
+        }
+
+        try
+        {
+            // Anchor the plan on the first day of the current month so restarts on the same data plan the same sales.
+            var now = time.GetUtcNow();
+            var anchor = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, anchor);
+            status.Update(SeedingState.Running, 0, plan.Count, "Rendering and embedding demo photos…");
+            var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
+
+            var photos = await PreparePhotosAsync(tenant, plan, modelId, cancellationToken);
+            var done = 0;
+            foreach (var chunk in plan.Chunk(BatchSize))
+            {
+                var batch = chunk
+                    .Select(p =>
+                    {
+                        var (key, embedding) = photos[(p.Style.Id, p.Variant)];
+                        return (p.Sale with { ImageKey = key }, (StoredEmbedding?)embedding);
+                    })
+                    .ToList();
+                await writer.WriteAsync(batch, cancellationToken);
+                done += chunk.Length;
+                status.Update(SeedingState.Running, done, plan.Count, $"Writing demo sales: {done} of {plan.Count}.");
+            }
+
+            status.Update(SeedingState.Completed, plan.Count, plan.Count, $"Demo tenant '{tenant}' seeded with {plan.Count} sales in {stopwatch.Elapsed.TotalSeconds:0.0} s.", stopwatch.Elapsed);
+            LogSeeded(logger, tenant.Value, plan.Count, stopwatch.Elapsed.TotalSeconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            status.Update(SeedingState.Failed, 0, settings.DemoSales, $"Demo seeding failed: {ex.Message}");
+            LogFailed(logger, ex);
+            throw;
+        }
+    }
+
+    private async Task<Dictionary<(string Style, int Variant), (string Key, StoredEmbedding Embedding)>> PreparePhotosAsync(
+        TenantId tenant, IReadOnlyList<DemoDataGenerator.PlannedSale> plan, string modelId, CancellationToken cancellationToken)
+    {
+        var needed = plan.Select(p => (p.Style, p.Variant)).DistinctBy(p => (p.Style.Id, p.Variant)).ToList();
+        var rendered = new (string StyleId, int Variant, byte[] Jpeg)[needed.Count];
+        Parallel.For(0, needed.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            rendered[i] = (needed[i].Style.Id, needed[i].Variant, DemoImageRenderer.Render(needed[i].Style.Look, needed[i].Variant)));
+
+        var photos = new Dictionary<(string, int), (string, StoredEmbedding)>();
+        for (var i = 0; i < rendered.Length; i++)
+        {
+            var (styleId, variant, jpeg) = rendered[i];
+            var key = await images.SaveAsync(tenant.Value, jpeg, "image/jpeg", cancellationToken);
+            var vector = await embedder.GenerateVectorAsync(new DataContent(jpeg, "image/jpeg"), cancellationToken: cancellationToken);
+            photos[(styleId, variant)] = (key, new StoredEmbedding(modelId, vector.ToArray()));
+            if (i % 25 == 0)
+            {
+                status.Update(SeedingState.Running, 0, plan.Count, $"Embedding demo photos: {i} of {rendered.Length}.");
+            }
+        }
+
+        return photos;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo tenant {Tenant} seeded with {Count} sales in {Seconds:0.0} s")]
+    private static partial void LogSeeded(ILogger logger, string tenant, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Demo seeding failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

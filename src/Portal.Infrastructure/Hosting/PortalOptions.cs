@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Infrastructure.Hosting;
+
+/// <summary>Section <c>Portal</c>: which face the outside systems show and where the embedded default keeps its data.</summary>
+public sealed class PortalOptions
+{
+    public const string SectionName = "Portal";
+
+    /// <summary><c>Local</c> (embedded default: SQLite, Parquet, DuckDB, ONNX) or <c>Aws</c>.</summary>
+    [Required]
+    [RegularExpression("^(Local|Aws)$", ErrorMessage = "Portal:Provider must be Local or Aws.")]
+    public string Provider { get; set; } = "Local";
+
+    /// <summary>Data directory of the embedded default; relative paths are resolved against the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed the demo tenant on first start when the store has none of its sales.</summary>
+    public bool SeedDemoData { get; set; }
+
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,63}$")]
+    public string DemoTenant { get; set; } = "demo";
+
+    /// <summary>Sales in the demo tenant (at least 3,000 over 24 months).</summary>
+    [Range(100, 1_000_000)]
+    public int DemoSales { get; set; } = 3600;
+
+    public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
+
+    public string DatabasePath => Path.Combine(ResolveDataDirectory(), "sales.db");
+
+    public string ImagesDirectory => Path.Combine(ResolveDataDirectory(), "images");
+
+    public string LakeDirectory => Path.Combine(ResolveDataDirectory(), "lake");
+}

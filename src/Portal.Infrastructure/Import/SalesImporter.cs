@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Portal.Infrastructure.Ingestion;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+
+namespace Portal.Infrastructure.Import;
+
+/// <summary>
+/// Imports sold items from a manifest CSV: checks every row, embeds each photo, writes store, lake and index.
+/// Bad rows are reported with their line number and reason and the good ones kept; sale ids derive from the row's
+/// content, so a re-run adds nothing.
+/// </summary>
+public sealed class SalesImporter(
+    IImageInspector inspector,
+    IImageStore images,
+    IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
+    ISalesStore store,
+    SalesWriter writer,
+    TimeProvider time)
+{
+    private const int BatchSize = 200;
+    private const decimal MaxPrice = 1_000_000m;
+    private static readonly string[] Required = ["image", "category", "price"];
+
+    public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!TenantId.TryParse(request.Tenant, out var tenant))
+        {
+            throw new ArgumentException($"Tenant id '{request.Tenant}' is invalid: use 1-64 lower-case letters, digits or dashes.");
+        }
+
+        if (!File.Exists(request.ManifestPath))
+        {
+            throw new FileNotFoundException($"Manifest '{request.ManifestPath}' does not exist.", request.ManifestPath);
+        }
+
+        var imagesRoot = Path.GetFullPath(request.ImagesRoot ?? Path.GetDirectoryName(Path.GetFullPath(request.ManifestPath))!);
+        var records = ReadManifest(request.ManifestPath, out var columns);
+        var missing = Required.Where(r => !columns.ContainsKey(r)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidDataException($"The manifest has no column {string.Join(", ", missing)}; required: {string.Join(", ", Required)}.");
+        }
+
+        var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
+        var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var rejected = new List<RejectedRow>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var batch = new List<(SaleRecord, StoredEmbedding?)>(BatchSize);
+        int imported = 0, present = 0, processed = 0;
+        var dated = true;
+
+        foreach (var (line, fields) in records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            processed++;
+            var row = new Row(fields, columns);
+            var parsed = Parse(row, request, tenant, today, out var reason);
+            if (parsed is null)
+            {
+                rejected.Add(new RejectedRow(line, reason!));
+            }
+            else if (seen.TryGetValue(parsed.Value.Sale.SaleId, out var firstLine))
+            {
+                rejected.Add(new RejectedRow(line, $"Duplicate of line {firstLine}."));
+            }
+            else
+            {
+                seen[parsed.Value.Sale.SaleId] = line;
+                dated &= parsed.Value.Dated;
+                if (await store.ContainsSaleAsync(tenant, parsed.Value.Sale.SaleId, cancellationToken))
+                {
+                    present++;
+                }
+                else
+                {
+                    var (sale, error) = await PrepareImageAsync(parsed.Value.Sale, row.Get("image")!, imagesRoot, modelId, cancellationToken);
+                    if (sale is null)
+                    {
+                        rejected.Add(new RejectedRow(line, error!));
+                    }
+                    else
+                    {
+                        batch.Add(sale.Value);
+                    }
+                }
+            }
+
+            if (batch.Count >= BatchSize)
+            {
+                imported += await writer.WriteAsync(batch, cancellationToken);
+                batch.Clear();
+            }
+
+            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count));
+        }
+
+        if (batch.Count > 0)
+        {
+            imported += await writer.WriteAsync(batch, cancellationToken);
+        }
+
+        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count));
+        return new ImportReport(records.Count, imported, present, rejected, dated);
+    }
+
+    private static List<(int Line, IReadOnlyList<string> Fields)> ReadManifest(string path, out Dictionary<string, int> columns)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var records = CsvReader.Read(reader).ToList();
+        if (records.Count == 0)
+        {
+            throw new InvalidDataException($"The manifest '{path}' is empty.");
+        }
+
+        columns = records[0].Fields
+            .Select((name, i) => (Name: name.Trim().ToLowerInvariant(), i))
+            .GroupBy(c => c.Name)
+            .ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        return records.Skip(1).ToList();
+    }
+
+    private readonly record struct Row(IReadOnlyList<string> Fields, Dictionary<string, int> Columns)
+    {
+        public string? Get(string column) =>
+            Columns.TryGetValue(column, out var i) && i < Fields.Count && !string.IsNullOrWhiteSpace(Fields[i]) ? Fields[i].Trim() : null;
+    }
+
+    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, out string? reason)
+    {
+        reason = null;
+        var image = row.Get("image");
+        var category = row.Get("category");
+        var priceText = row.Get("price");
+        if (image is null || category is null || priceText is null)
+        {
+            reason = $"Missing {string.Join(", ", new[] { ("image", image), ("category", category), ("price", priceText) }.Where(p => p.Item2 is null).Select(p => p.Item1))}.";
+            return null;
+        }
+
+        if (!decimal.TryParse(priceText, NumberStyles.Number, CultureInfo.InvariantCulture, out var price))
+        {
+            reason = $"Price '{priceText}' is not a number.";
+            return null;
+        }
+
+        if (price <= 0 || price > MaxPrice)
+        {
+            reason = $"Price {price.ToString(CultureInfo.InvariantCulture)} is outside (0, {MaxPrice.ToString(CultureInfo.InvariantCulture)}].";
+            return null;
+        }
+
+        ItemCondition? condition = null;
+        if (row.Get("condition") is { } conditionText)
+        {
+            if (!ItemConditions.TryParse(conditionText, out var parsed))
+            {
+                reason = $"Unknown condition '{conditionText}'; use one of {ItemConditions.WireNames}.";
+                return null;
+            }
+
+            condition = parsed;
+        }
+
+        var currency = (row.Get("currency") ?? request.DefaultCurrency).ToUpperInvariant();
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+        {
+            reason = $"Currency '{currency}' is not a three-letter ISO code.";
+            return null;
+        }
+
+        var soldAt = today;
+        var dated = false;
+        if (row.Get("date") is { } dateText)
+        {
+            if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out soldAt))
+            {
+                reason = $"Date '{dateText}' is not a date.";
+                return null;
+            }
+
+            if (soldAt > today.AddDays(1))
+            {
+                reason = $"Date {soldAt:yyyy-MM-dd} is in the future.";
+                return null;
+            }
+
+            dated = true;
+        }
+
+        if (category.Length > 100 || (row.Get("brand")?.Length ?? 0) > 100 || (row.Get("title")?.Length ?? 0) > 300)
+        {
+            reason = "Category or brand over 100 characters, or title over 300.";
+            return null;
+        }
+
+        var saleId = "imp-" + Hash($"{tenant}|{image}|{category}|{row.Get("brand")}|{condition}|{price.ToString(CultureInfo.InvariantCulture)}|{currency}|{row.Get("date")}|{row.Get("title")}");
+        return (new SaleRecord
+        {
+            Tenant = tenant,
+            ProductId = saleId,
+            SaleId = saleId,
+            Category = category,
+            Brand = row.Get("brand"),
+            Condition = condition,
+            Title = row.Get("title"),
+            SoldPrice = price,
+            Currency = currency,
+            SoldAt = soldAt,
+            Source = request.Source,
+        }, dated);
+    }
+
+    private async Task<((SaleRecord, StoredEmbedding?)? Sale, string? Error)> PrepareImageAsync(SaleRecord sale, string relativePath, string imagesRoot, string modelId, CancellationToken cancellationToken)
+    {
+        if (!TryResolveUnder(imagesRoot, relativePath, out var fullPath))
+        {
+            return (null, $"Image path '{relativePath}' is not a relative path inside the images folder.");
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            return (null, $"Image '{relativePath}' does not exist.");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
+        var inspection = inspector.Inspect(bytes);
+        if (!inspection.IsValid)
+        {
+            return (null, $"Image '{relativePath}': {inspection.Reason}");
+        }
+
+        try
+        {
+            var vector = await embedder.GenerateVectorAsync(new DataContent(bytes, inspection.Image!.ContentType), cancellationToken: cancellationToken);
+            var key = await images.SaveAsync(sale.Tenant.Value, bytes, inspection.Image.ContentType, cancellationToken);
+            return ((sale with { ImageKey = key }, new StoredEmbedding(modelId, vector.ToArray())), null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, $"Image '{relativePath}' cannot be decoded: {ex.Message}");
+        }
+    }
+
+    internal static bool TryResolveUnder(string root, string relative, out string fullPath)
+    {
+        fullPath = string.Empty;
+        if (Path.IsPathRooted(relative) || relative.Contains('\\', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var candidate = Path.GetFullPath(Path.Combine(root, relative));
+        var rootWithSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        if (!candidate.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        fullPath = candidate;
+        return true;
+    }
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..20];
+}

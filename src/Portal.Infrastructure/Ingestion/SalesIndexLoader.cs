@@ -1,0 +1,38 @@
+using Portal.Pricing.Ports;
+using Portal.Pricing.Similarity;
+
+namespace Portal.Infrastructure.Ingestion;
+
+/// <summary>Fills the in-memory index from the store at start; reports when it is done for the readiness check.</summary>
+public sealed class SalesIndexLoader(ISalesStore store, ISalesIndex index)
+{
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsLoaded => _loaded.Task.IsCompletedSuccessfully;
+
+    public Task Loaded => _loaded.Task;
+
+    public long SalesLoaded { get; private set; }
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var tenant in await store.GetTenantsAsync(cancellationToken))
+            {
+                await foreach (var (sale, embedding) in store.StreamSalesAsync(tenant, cancellationToken))
+                {
+                    index.Add(sale, embedding);
+                    SalesLoaded++;
+                }
+            }
+
+            _loaded.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _loaded.TrySetException(ex);
+            throw;
+        }
+    }
+}
