@@ -1,0 +1,14 @@
+namespace Portal.Infrastructure.Local.Imaging;
+
+/// <summary>Where the ResNet18 ONNX files live and how the runtime may use the CPU.</summary>
+public sealed record OnnxEmbedderOptions
+{
+    /// <summary>Folder holding <c>ResNetPreprocess.onnx</c> and <c>ResNet18.onnx</c>; defaults to <c>Models/</c> next to the application.</summary>
+    public string ModelDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "Models");
+
+    /// <summary>Threads one inference may use; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>How the photo is brought to 224×224 (measured on clothing-small, see docs).</summary>
+    public ImageFit Fit { get; init; } = ImageFit.Squash;
+}

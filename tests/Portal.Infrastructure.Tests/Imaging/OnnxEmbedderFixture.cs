@@ -1,0 +1,11 @@
+using Portal.Infrastructure.Local.Imaging;
+
+namespace Portal.Infrastructure.Tests.Imaging;
+
+/// <summary>One embedder for the whole test class: loading the two models takes a moment.</summary>
+public sealed class OnnxEmbedderFixture : IDisposable
+{
+    public OnnxImageEmbedder Embedder { get; } = new(new OnnxEmbedderOptions { IntraOpThreads = 2 });
+
+    public void Dispose() => Embedder.Dispose();
+}
