@@ -1,1 +1,3 @@
-return 0;
+using Portal.Cli;
+
+return await CliApplication.RunAsync(args);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
@@ -47,7 +48,7 @@ public static class InfrastructureServiceCollectionExtensions
 
     private static void AddPricingServices(IServiceCollection services)
     {
-        services.AddSingleton<ISalesIndex, InMemorySalesIndex>();
+        services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex());
         services.AddSingleton<VisualSimilarityPricingEngine>();
         services.AddSingleton(_ => new EmbeddingCache());
         services.AddSingleton<PricingService>();
@@ -56,6 +57,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DemoSeedingStatus>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<SalesImporter>();
+        services.AddSingleton<RetrievalEvaluator>();
     }
 
     private static void AddLocalAdapters(IServiceCollection services)

@@ -169,20 +169,7 @@ public sealed class PricingService(
             vectors.Add(vector);
         }
 
-        return AverageNormalised(vectors);
-    }
-
-    private static float[] AverageNormalised(List<float[]> vectors)
-    {
-        var sum = new float[vectors[0].Length];
-        foreach (var v in vectors)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, v, sum);
-        }
-
-        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(sum);
-        System.Numerics.Tensors.TensorPrimitives.Divide(sum, norm, sum);
-        return sum;
+        return VectorMath.Average(vectors);
     }
 
     private static void CheckLength(Dictionary<string, string[]> errors, string field, string? value, int max)

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portal.Cli.Commands;
+using Portal.Infrastructure.Hosting;
+using Spectre.Console;
+
+namespace Portal.Cli;
+
+/// <summary>The <c>portal</c> tool: import sales, backtest the engine, measure retrieval.</summary>
+internal static class CliApplication
+{
+    public const string Usage = """
+        portal import --manifest FILE.csv --tenant T [--images-root DIR] [--currency EUR]
+        portal eval (--manifest FILE.csv [--images-root DIR] | --tenant T) [--protocol loo|time] [--json]
+        portal retrieval --manifest FILE.csv --label-column NAME [--images-root DIR] [--k 10] [--json]
+        Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
+        """;
+
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json" };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CliArguments arguments;
+        try
+        {
+            arguments = CliArguments.Parse(args, Flags);
+        }
+        catch (CliUsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"{ex.Message}\n\nUsage:\n{Usage}");
+            return 2;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        try
+        {
+            return arguments.Command switch
+            {
+                "import" => await ImportCommand.RunAsync(arguments, cancellation.Token),
+                "eval" => await EvalCommand.RunAsync(arguments, cancellation.Token),
+                "retrieval" => await RetrievalCommand.RunAsync(arguments, cancellation.Token),
+                _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),
+            };
+        }
+        catch (CliUsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"{ex.Message}\n\nUsage:\n{Usage}");
+            return 2;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or ArgumentException or DirectoryNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>A host with the shared services, reading the root appsettings.json; <paramref name="dataDirectory"/> overrides the data folder.</summary>
+    public static IHost BuildHost(string? dataDirectory)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        if (dataDirectory is not null)
+        {
+            builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.DataDirectory)}"] = dataDirectory;
+        }
+
+        builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.SeedDemoData)}"] = "false";
+        builder.Logging.ClearProviders();
+        builder.AddPortalInfrastructure();
+        return builder.Build();
+    }
+
+    public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    public static T Get<T>(this IHost host)
+        where T : notnull => host.Services.GetRequiredService<T>();
+}
