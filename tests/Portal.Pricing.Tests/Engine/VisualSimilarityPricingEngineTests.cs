@@ -25,12 +25,13 @@ public sealed class VisualSimilarityPricingEngineTests
         var suggestion = ThreeComparables(PriceEstimator.WeightedMean).Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;
 
         // (100·0.9 + 200·0.4 + 300·0.175) / 1.475 = 222.5 / 1.475 = 150.847…
+        // (similarities are float32, so weights match to about 7 digits)
         Assert.Equal(150.85m, suggestion.Price);
         Assert.Null(suggestion.Fallback);
         Assert.Equal(["a", "b", "c"], suggestion.Comparables.Select(c => c.SaleId));
-        Assert.Equal(0.9 / 1.475, suggestion.Comparables[0].Weight, 10);
-        Assert.Equal(0.4 / 1.475, suggestion.Comparables[1].Weight, 10);
-        Assert.Equal(0.175 / 1.475, suggestion.Comparables[2].Weight, 10);
+        Assert.Equal(0.9 / 1.475, suggestion.Comparables[0].Weight, 6);
+        Assert.Equal(0.4 / 1.475, suggestion.Comparables[1].Weight, 6);
+        Assert.Equal(0.175 / 1.475, suggestion.Comparables[2].Weight, 6);
         Assert.Equal(1.0, suggestion.Comparables[0].RecencyWeight, 4);
         Assert.Equal(0.5, suggestion.Comparables[1].RecencyWeight, 4);
         Assert.Equal(0.25, suggestion.Comparables[2].RecencyWeight, 4);

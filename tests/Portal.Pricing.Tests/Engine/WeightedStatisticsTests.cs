@@ -21,7 +21,8 @@ public sealed class WeightedStatisticsTests
     [Fact]
     public void AHeavyWeightPullsTheMedian()
     {
-        Assert.Equal(10, WeightedStatistics.Quantile([10, 20, 30], [10, 1, 1], 0.5), 10);
+        // Midpoints at 5/12 and 10.5/12: the median lies 1/11 of the way from 10 to 20 → 10 + 10/5.5.
+        Assert.Equal(10 + 10 / 5.5, WeightedStatistics.Quantile([10, 20, 30], [10, 1, 1], 0.5), 10);
     }
 
     [Fact]

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Ingestion;
+using Portal.Infrastructure.Local.Imaging;
+using Portal.Pricing.Ports;
+
+namespace Portal.Web.Health;
+
+/// <summary>The store answers a query.</summary>
+public sealed class StoreHealthCheck(ISalesStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var tenants = await store.GetTenantsAsync(cancellationToken);
+        return HealthCheckResult.Healthy($"{tenants.Count} tenant(s)");
+    }
+}
+
+/// <summary>The lake folder exists and can be written.</summary>
+public sealed class LakeHealthCheck(IOptions<PortalOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var directory = options.Value.LakeDirectory;
+        Directory.CreateDirectory(directory);
+        return Task.FromResult(HealthCheckResult.Healthy(directory));
+    }
+}
+
+/// <summary>The ONNX model is loaded (resolving the embedder loads it).</summary>
+public sealed class ModelHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var embedder = services.GetRequiredService<OnnxImageEmbedder>();
+        return Task.FromResult(HealthCheckResult.Healthy($"{OnnxImageEmbedder.ModelIdValue} ({embedder.Fit})"));
+    }
+}
+
+/// <summary>Unhealthy until the index is loaded; degraded (still serving) while the demo tenant seeds, with its progress.</summary>
+public sealed class IndexHealthCheck(SalesIndexLoader loader, DemoSeedingStatus seeding) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var demo = seeding.Snapshot();
+        var data = new Dictionary<string, object> { ["salesLoaded"] = loader.SalesLoaded, ["demo"] = demo };
+        if (loader.Loaded.IsFaulted)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Loading the sales index failed.", loader.Loaded.Exception, data));
+        }
+
+        if (!loader.IsLoaded)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Loading the sales index…", data: data));
+        }
+
+        return Task.FromResult(demo.State is nameof(SeedingState.Running) or nameof(SeedingState.Pending)
+            ? HealthCheckResult.Degraded(demo.Message, data: data)
+            : HealthCheckResult.Healthy(demo.Message, data));
+    }
+}
+
+public static class HealthResponseWriter
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            totalMs = report.TotalDuration.TotalMilliseconds,
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count > 0 ? e.Value.Data : null,
+            }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using Portal.Infrastructure.Hosting;
+using Portal.Web.Api;
+using Portal.Web.Components;
+using Portal.Web.Health;
+using Portal.Web.Identity;
+
+namespace Portal.Web;
+
+public static class WebServiceExtensions
+{
+    /// <summary>The portal host: shared infrastructure, sign-in, the JSON API, health checks and the Blazor Server UI.</summary>
+    public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
+    {
+        builder.AddPortalInfrastructure();
+        builder.Services.AddHostedService<StartupWorker>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            // A little above the 30 MB request limit so the endpoint, not Kestrel, answers with a problem document.
+            kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+
+        AddAuthenticationServices(builder);
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<LakeHealthCheck>("lake", tags: ["ready"])
+            .AddCheck<ModelHealthCheck>("model", tags: ["ready"])
+            .AddCheck<IndexHealthCheck>("index", tags: ["ready"]);
+        return builder;
+    }
+
+    private static void AddAuthenticationServices(WebApplicationBuilder builder)
+    {
+        var authentication = builder.Services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName);
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddOptions<DevelopmentIdentityOptions>()
+                .Bind(builder.Configuration.GetSection(DevelopmentIdentityOptions.SectionName))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+        else
+        {
+            // Production sign-in (Entra ID) comes with the portal issue; until then nothing outside Development is let in.
+            authentication.AddScheme<AuthenticationSchemeOptions, DenyAllAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+
+        builder.Services.AddAuthorization();
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapPricingApi();
+        app.MapImages();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
