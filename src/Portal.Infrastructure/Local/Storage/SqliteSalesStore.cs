@@ -333,7 +333,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;";
+            pragma.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
