@@ -207,7 +207,7 @@ public sealed class VectorCollection
 
     private TopK ScanRange(VectorChunk[] chunks, int from, int to, int heapSize, ScanQuery query)
     {
-        var heap = new TopK(heapSize);
+        var heap = new TopK(Math.Min(heapSize, to - from));
         foreach (var chunk in chunks)
         {
             var end = chunk.Start + chunk.Capacity;

@@ -1,0 +1,550 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+
+namespace Portal.Infrastructure.Local.Storage;
+
+/// <summary>
+/// The embedded sales store: one SQLite file (WAL) with the seed's DynamoDB logical keys as columns and an index per GSI.
+/// Every operation opens its own (pooled) connection, so one instance is safe to share between threads.
+/// </summary>
+/// <remarks>
+/// Schema decisions:
+/// <list type="bullet">
+/// <item><c>sold_price</c> is TEXT holding the invariant <see cref="decimal"/> string, so prices come back exact (scale included);
+/// <c>gsi1sk</c> carries the zero-padded price for sorting.</item>
+/// <item><c>ttl</c> is epoch seconds = <c>sold_at + RetentionPeriod</c> (the seed keeps a sale two years after it sold, not after it
+/// was imported: an old sale imported today must not anchor prices for two more years). Reads filter <c>ttl &gt; now</c>
+/// because, like DynamoDB's TTL, physical deletion (<see cref="PurgeExpiredAsync"/>) may lag.</item>
+/// <item><c>sold_at</c> is fixed-width ISO-8601 UTC text (exact ticks) and <c>sold_at_ms</c> unix milliseconds for range queries.</item>
+/// <item><c>embedding</c> is float32 little-endian with <c>embedding_model</c> and <c>embedding_dim</c>; a blob that does not decode
+/// is logged and the sale is returned without an embedding.</item>
+/// </list>
+/// </remarks>
+public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
+{
+    private const int SchemaVersion = 1;
+
+    private const string Columns =
+        "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
+        "description, sold_price, currency, sold_at, sold_at_ms, season, image_key, source, ttl, embedding, embedding_model, embedding_dim";
+
+    private const string SelectColumns =
+        "tenant_id, product_id, sale_id, category, brand, condition, title, description, sold_price, currency, sold_at, image_key, source, " +
+        "embedding, embedding_model, embedding_dim";
+
+    private const string InsertSql =
+        $"INSERT INTO sales ({Columns}) VALUES ($pk, $sk, $gsi1pk, $gsi1sk, $gsi2pk, $gsi2sk, $gsi3pk, $gsi3sk, $tenant_id, $product_id, " +
+        "$sale_id, $category, $brand, $condition, $title, $description, $sold_price, $currency, $sold_at, $sold_at_ms, $season, $image_key, " +
+        "$source, $ttl, $embedding, $embedding_model, $embedding_dim) ON CONFLICT DO NOTHING;";
+
+    private static readonly string[] Migration1 =
+    [
+        """
+        CREATE TABLE sales (
+            pk              TEXT    NOT NULL,
+            sk              TEXT    NOT NULL,
+            gsi1pk          TEXT    NOT NULL,
+            gsi1sk          TEXT    NOT NULL,
+            gsi2pk          TEXT    NULL,
+            gsi2sk          TEXT    NULL,
+            gsi3pk          TEXT    NULL,
+            gsi3sk          TEXT    NULL,
+            tenant_id       TEXT    NOT NULL,
+            product_id      TEXT    NOT NULL,
+            sale_id         TEXT    NOT NULL,
+            category        TEXT    NOT NULL,
+            brand           TEXT    NULL,
+            condition       TEXT    NULL,
+            title           TEXT    NULL,
+            description     TEXT    NULL,
+            sold_price      TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            sold_at         TEXT    NOT NULL,
+            sold_at_ms      INTEGER NOT NULL,
+            season          TEXT    NOT NULL,
+            image_key       TEXT    NULL,
+            source          TEXT    NOT NULL,
+            ttl             INTEGER NOT NULL,
+            embedding       BLOB    NULL,
+            embedding_model TEXT    NULL,
+            embedding_dim   INTEGER NULL,
+            PRIMARY KEY (pk, sk)
+        );
+        """,
+        "CREATE UNIQUE INDEX ux_sales_tenant_sale ON sales (tenant_id, sale_id);",
+        "CREATE INDEX ix_sales_gsi1 ON sales (gsi1pk, gsi1sk);",
+        "CREATE INDEX ix_sales_gsi2 ON sales (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;",
+        "CREATE INDEX ix_sales_gsi3 ON sales (gsi3pk, gsi3sk) WHERE gsi3pk IS NOT NULL;",
+        "CREATE INDEX ix_sales_tenant_sold ON sales (tenant_id, sold_at_ms);",
+        "CREATE INDEX ix_sales_tenant_category_sold ON sales (tenant_id, category, sold_at_ms);",
+        "CREATE INDEX ix_sales_ttl ON sales (ttl);",
+    ];
+
+    private readonly string _connectionString;
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public SqliteSalesStore(SqliteStoreOptions options, TimeProvider timeProvider, ILogger<SqliteSalesStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
+        if (options.RetentionPeriod <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "RetentionPeriod must be positive.");
+        }
+
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(options.DatabasePath),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken)
+    {
+        Validate(sale, embedding);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = InsertSql;
+        var parameters = InsertParameters.AddTo(command);
+        parameters.Bind(sale, embedding, TtlOf(sale));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> AddSalesAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        foreach (var (sale, embedding) in sales)
+        {
+            Validate(sale, embedding);
+        }
+
+        if (sales.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer waits instead of failing on upgrade.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertSql;
+        var parameters = InsertParameters.AddTo(command);
+        command.Prepare();
+
+        var inserted = 0;
+        foreach (var (sale, embedding) in sales)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parameters.Bind(sale, embedding, TtlOf(sale));
+            inserted += command.ExecuteNonQuery();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    public async Task<bool> ContainsSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(saleId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sales WHERE tenant_id = $tenant AND sale_id = $sale_id AND ttl > $now);";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$sale_id", saleId);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    public async Task<IReadOnlyList<SaleRecord>> QuerySalesAsync(SalesQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        RequireTenant(query.Tenant);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder($"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND ttl > $now");
+        command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        if (query.ProductId is not null)
+        {
+            // Base-table access pattern: the partition key.
+            sql.Append(" AND pk = $pk");
+            command.Parameters.AddWithValue("$pk", SalesKeys.Pk(query.Tenant, query.ProductId));
+        }
+
+        if (query.Brand is not null)
+        {
+            // GSI-3 access pattern.
+            sql.Append(" AND gsi3pk = $gsi3pk");
+            command.Parameters.AddWithValue("$gsi3pk", SalesKeys.Gsi3Pk(query.Tenant, query.Brand));
+        }
+
+        if (query.Category is not null)
+        {
+            sql.Append(" AND category = $category");
+            command.Parameters.AddWithValue("$category", query.Category);
+        }
+
+        if (query.SoldFrom is { } from)
+        {
+            sql.Append(" AND sold_at_ms >= $from");
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        }
+
+        if (query.SoldTo is { } to)
+        {
+            sql.Append(" AND sold_at_ms <= $to");
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        }
+
+        sql.Append(" ORDER BY sold_at_ms DESC, sale_id LIMIT $limit OFFSET $offset;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.Parameters.AddWithValue("$offset", query.Offset);
+        command.CommandText = sql.ToString();
+
+        var results = new List<SaleRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(ReadSale(reader));
+        }
+
+        return results;
+    }
+
+    public async IAsyncEnumerable<(SaleRecord Sale, StoredEmbedding? Embedding)> StreamSalesAsync(
+        TenantId tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // GSI-2 access pattern: sales that carry an embedding, by date.
+        command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE gsi2pk = $gsi2pk AND ttl > $now ORDER BY gsi2sk, sale_id;";
+        command.Parameters.AddWithValue("$gsi2pk", SalesKeys.Gsi2Pk(tenant));
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sale = ReadSale(reader);
+            yield return (sale, ReadEmbedding(reader, sale));
+        }
+    }
+
+    public async Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT tenant_id FROM sales WHERE ttl > $now ORDER BY tenant_id;";
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        var tenants = new List<TenantId>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tenants.Add(new TenantId(reader.GetString(0)));
+        }
+
+        return tenants;
+    }
+
+    public async Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT category FROM sales WHERE tenant_id = $tenant AND ttl > $now ORDER BY category;";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        var categories = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            categories.Add(reader.GetString(0));
+        }
+
+        return categories;
+    }
+
+    public async Task<long> CountSalesAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sales WHERE tenant_id = $tenant AND ttl > $now;";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Physically deletes expired sales (reads already hide them); returns how many were deleted.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM sales WHERE ttl <= $now;";
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Releases the pooled connections (and so the database file).</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _schemaLock.Dispose();
+    }
+
+    private long TtlOf(SaleRecord sale) => sale.SoldAt.Add(_options.RetentionPeriod).ToUnixTimeSeconds();
+
+    private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_schemaReady)
+        {
+            await EnsureSchemaAsync(cancellationToken);
+        }
+
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await using var connection = await OpenRawAsync(cancellationToken);
+            await using (var wal = connection.CreateCommand())
+            {
+                // Persistent: readers never block the writer, and the writer never blocks readers.
+                wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // BEGIN IMMEDIATE serialises migrations between processes sharing the file.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using (var create = connection.CreateCommand())
+            {
+                create.Transaction = transaction;
+                create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);";
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            long current;
+            await using (var version = connection.CreateCommand())
+            {
+                version.Transaction = transaction;
+                version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+                current = Convert.ToInt64(await version.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+
+            if (current > SchemaVersion)
+            {
+                throw new InvalidOperationException($"Database '{_options.DatabasePath}' has schema version {current}; this build knows up to {SchemaVersion}.");
+            }
+
+            if (current < 1)
+            {
+                foreach (var statement in Migration1)
+                {
+                    await using var migrate = connection.CreateCommand();
+                    migrate.Transaction = transaction;
+                    migrate.CommandText = statement;
+                    await migrate.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await using var record = connection.CreateCommand();
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (1, $at);";
+                record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+                LogMigrated(_logger, _options.DatabasePath, 1);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+
+    private static SaleRecord ReadSale(SqliteDataReader reader) => new()
+    {
+        Tenant = new TenantId(reader.GetString(0)),
+        ProductId = reader.GetString(1),
+        SaleId = reader.GetString(2),
+        Category = reader.GetString(3),
+        Brand = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Condition = !reader.IsDBNull(5) && ItemConditions.TryParse(reader.GetString(5), out var condition) ? condition : null,
+        Title = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Description = reader.IsDBNull(7) ? null : reader.GetString(7),
+        SoldPrice = decimal.Parse(reader.GetString(8), NumberStyles.Number, CultureInfo.InvariantCulture),
+        Currency = reader.GetString(9),
+        SoldAt = new DateTimeOffset(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)),
+        ImageKey = reader.IsDBNull(11) ? null : reader.GetString(11),
+        Source = reader.GetString(12),
+    };
+
+    private StoredEmbedding? ReadEmbedding(SqliteDataReader reader, SaleRecord sale)
+    {
+        if (reader.IsDBNull(13))
+        {
+            return null;
+        }
+
+        var bytes = (byte[])reader.GetValue(13);
+        var model = reader.IsDBNull(14) ? null : reader.GetString(14);
+        var dimension = reader.IsDBNull(15) ? 0L : reader.GetInt64(15);
+        if (EmbeddingCodec.TryDecode(model, dimension, bytes, out var embedding))
+        {
+            return embedding;
+        }
+
+        LogCorruptEmbedding(_logger, sale.Tenant.Value, sale.SaleId, bytes.Length, dimension, model);
+        return null;
+    }
+
+    private static void RequireTenant(TenantId tenant)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is missing (default TenantId).", nameof(tenant));
+        }
+    }
+
+    private static void Validate(SaleRecord sale, StoredEmbedding? embedding)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        RequireTenant(sale.Tenant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.ProductId, nameof(sale.ProductId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.SaleId, nameof(sale.SaleId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Category, nameof(sale.Category));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Currency, nameof(sale.Currency));
+        if (sale.SoldPrice < 0m || sale.SoldPrice >= 1_000_000_000_000m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sale), sale.SoldPrice, "SoldPrice must be in [0, 10^12).");
+        }
+
+        if (embedding is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(embedding.ModelId, nameof(embedding.ModelId));
+            if (embedding.Vector is not { Length: > 0 })
+            {
+                throw new ArgumentException("An embedding needs at least one dimension.", nameof(embedding));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Sales store {DatabasePath} migrated to schema version {Version}")]
+    private static partial void LogMigrated(ILogger logger, string databasePath, int version);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "Sale {TenantId}/{SaleId} has an unreadable embedding ({Length} bytes, dimension {Dimension}, model {ModelId}); returned without it")]
+    private static partial void LogCorruptEmbedding(ILogger logger, string tenantId, string saleId, int length, long dimension, string? modelId);
+
+    /// <summary>The insert command's parameters, created once and rebound per row.</summary>
+    private sealed class InsertParameters
+    {
+        private readonly SqliteParameter[] _p;
+
+        private InsertParameters(SqliteParameter[] parameters) => _p = parameters;
+
+        public static InsertParameters AddTo(SqliteCommand command)
+        {
+            var names = Columns.Split(", ");
+            var parameters = new SqliteParameter[names.Length];
+            for (var i = 0; i < names.Length; i++)
+            {
+                parameters[i] = command.Parameters.Add(new SqliteParameter("$" + names[i], DBNull.Value));
+            }
+
+            return new InsertParameters(parameters);
+        }
+
+        public void Bind(SaleRecord sale, StoredEmbedding? embedding, long ttl)
+        {
+            var tenant = sale.Tenant;
+            var season = sale.Season;
+            var date = SalesKeys.DateSk(sale.SoldAt);
+            var i = 0;
+            Set(ref i, SalesKeys.Pk(tenant, sale.ProductId));
+            Set(ref i, SalesKeys.Sk(sale.SoldAt, sale.SaleId));
+            Set(ref i, SalesKeys.Gsi1Pk(tenant, sale.Category, season));
+            Set(ref i, SalesKeys.Gsi1Sk(sale.SoldPrice, sale.SoldAt));
+            Set(ref i, embedding is null ? null : SalesKeys.Gsi2Pk(tenant));
+            Set(ref i, embedding is null ? null : date);
+            Set(ref i, sale.Brand is null ? null : SalesKeys.Gsi3Pk(tenant, sale.Brand));
+            Set(ref i, sale.Brand is null ? null : date);
+            Set(ref i, tenant.Value);
+            Set(ref i, sale.ProductId);
+            Set(ref i, sale.SaleId);
+            Set(ref i, sale.Category);
+            Set(ref i, sale.Brand);
+            Set(ref i, sale.Condition?.ToWireName());
+            Set(ref i, sale.Title);
+            Set(ref i, sale.Description);
+            Set(ref i, sale.SoldPrice.ToString(CultureInfo.InvariantCulture));
+            Set(ref i, sale.Currency);
+            Set(ref i, SalesKeys.Timestamp(sale.SoldAt));
+            Set(ref i, sale.SoldAt.ToUnixTimeMilliseconds());
+            Set(ref i, season);
+            Set(ref i, sale.ImageKey);
+            Set(ref i, sale.Source);
+            Set(ref i, ttl);
+            Set(ref i, embedding is null ? null : EmbeddingCodec.Encode(embedding.Vector));
+            Set(ref i, embedding?.ModelId);
+            Set(ref i, embedding is null ? null : embedding.Dimension);
+        }
+
+        private void Set(ref int index, object? value) => _p[index++].Value = value ?? DBNull.Value;
+    }
+}
