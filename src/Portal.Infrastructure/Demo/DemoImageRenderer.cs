@@ -56,7 +56,7 @@ internal static class DemoImageRenderer
 
     private static SKPath Silhouette(string category)
     {
-        var path = new SKPath();
+        using var path = new SKPathBuilder();
         switch (category)
         {
             case "shoes":
@@ -101,8 +101,8 @@ internal static class DemoImageRenderer
                 path.Close();
                 break;
             case "watches":
-                path.AddRoundRect(new SKRect(108, 20, 148, 236), 10, 10);
-                path.AddCircle(128, 128, 52);
+                path.AddRoundRect(new SKRect(108, 20, 148, 236), 10, 10, SKPathDirection.Clockwise);
+                path.AddCircle(128, 128, 52, SKPathDirection.Clockwise);
                 break;
             default: // jeans
                 path.MoveTo(70, 30);
@@ -116,7 +116,7 @@ internal static class DemoImageRenderer
                 break;
         }
 
-        return path;
+        return path.Detach();
     }
 
     private static void DrawPattern(SKCanvas canvas, Look look)

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Portal.Web.Tests.Api;
+
+[Collection(PortalCollection.Name)]
+public sealed class PricingApiTests(PortalFactory factory)
+{
+    private static MultipartFormDataContent Form(IEnumerable<byte[]>? images = null, string? category = "shoes", string? condition = "very_good", params (string Name, string Value)[] extra)
+    {
+        var form = new MultipartFormDataContent();
+        var i = 0;
+        foreach (var image in images ?? [TestImages.Jpeg()])
+        {
+            var content = new ByteArrayContent(image);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(content, "images", $"photo{i++}.jpg");
+        }
+
+        if (category is not null)
+        {
+            form.Add(new StringContent(category), "category");
+        }
+
+        if (condition is not null)
+        {
+            form.Add(new StringContent(condition), "condition");
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        return form;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpContent content)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsync("/api/pricing/calculate", content);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (response.StatusCode, body);
+    }
+
+    [Fact]
+    public async Task ReturnsASuggestionWithComparablesUnderTheStableJsonNames()
+    {
+        var (status, body) = await PostAsync(Form());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body.GetProperty("price").GetDecimal() > 0);
+        Assert.Equal("EUR", body.GetProperty("currency").GetString());
+        Assert.True(body.GetProperty("range").GetProperty("low").GetDecimal() <= body.GetProperty("price").GetDecimal());
+        Assert.True(body.GetProperty("range").GetProperty("high").GetDecimal() >= body.GetProperty("price").GetDecimal());
+        Assert.InRange(body.GetProperty("confidence").GetDouble(), 0, 1);
+        foreach (var name in new[] { "count", "similarity", "dispersion", "recency" })
+        {
+            Assert.InRange(body.GetProperty("confidenceComponents").GetProperty(name).GetDouble(), 0, 1);
+        }
+
+        var comparables = body.GetProperty("comparables").EnumerateArray().ToList();
+        if (comparables.Count > 0)
+        {
+            Assert.Equal(1.0, comparables.Sum(c => c.GetProperty("weight").GetDouble()), 6);
+            foreach (var name in new[] { "saleId", "productId", "brand", "title", "condition", "soldAt", "soldPrice", "adjustedPrice", "similarity", "recencyWeight", "weight", "imageUrl" })
+            {
+                Assert.True(comparables[0].TryGetProperty(name, out _), $"comparable lacks '{name}'");
+            }
+        }
+
+        foreach (var name in new[] { "adjustments", "fallback", "explanation", "timings", "embeddingModel" })
+        {
+            Assert.True(body.TryGetProperty(name, out _), $"suggestion lacks '{name}'");
+        }
+
+        Assert.Equal("resnet18-onnx-v1", body.GetProperty("embeddingModel").GetString());
+    }
+
+    [Fact]
+    public async Task ExcludingAComparableRemovesItAndRecomputes()
+    {
+        var (_, first) = await PostAsync(Form());
+        var excluded = first.GetProperty("comparables")[0].GetProperty("saleId").GetString()!;
+
+        var (status, second) = await PostAsync(Form(extra: ("exclude", excluded)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain(second.GetProperty("comparables").EnumerateArray(), c => c.GetProperty("saleId").GetString() == excluded);
+    }
+
+    [Fact]
+    public async Task TheSameRequestGivesTheSameSuggestion()
+    {
+        var date = ("pricingDate", DateTimeOffset.UtcNow.ToString("O"));
+        var (_, first) = await PostAsync(Form(extra: date));
+        var (_, second) = await PostAsync(Form(extra: date));
+
+        Assert.Equal(first.GetProperty("price").GetDecimal(), second.GetProperty("price").GetDecimal());
+        Assert.Equal(first.GetProperty("comparables").GetRawText(), second.GetProperty("comparables").GetRawText());
+    }
+
+    [Fact]
+    public async Task RejectsATextFileWith415()
+    {
+        var (status, body) = await PostAsync(Form([System.Text.Encoding.UTF8.GetBytes("this is not an image, just text pretending")]));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("image", body.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RejectsAnEmptyFileWith400()
+    {
+        var (status, body) = await PostAsync(Form([[]]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("images", out _));
+    }
+
+    [Fact]
+    public async Task RejectsATruncatedJpegWith400()
+    {
+        var jpeg = TestImages.Jpeg();
+        var (status, body) = await PostAsync(Form([jpeg[..(jpeg.Length / 2)]]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("images", out _));
+    }
+
+    [Fact]
+    public async Task RejectsSixImagesWith400()
+    {
+        var (status, body) = await PostAsync(Form(Enumerable.Range(0, 6).Select(_ => TestImages.Jpeg())));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("5", body.GetProperty("errors").GetProperty("images")[0].GetString());
+    }
+
+    [Fact]
+    public async Task RejectsNoImageWith400()
+    {
+        var (status, body) = await PostAsync(Form([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("images", out _));
+    }
+
+    [Fact]
+    public async Task RejectsAnUnknownConditionNamingTheValidOnes()
+    {
+        var (status, body) = await PostAsync(Form(condition: "mint"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("new_with_tags", body.GetProperty("errors").GetProperty("condition")[0].GetString());
+    }
+
+    [Fact]
+    public async Task RejectsAnUnknownCategory()
+    {
+        var (status, body) = await PostAsync(Form(category: "spaceships"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("spaceships", body.GetProperty("errors").GetProperty("category")[0].GetString());
+    }
+
+    [Fact]
+    public async Task RejectsAMissingCategory()
+    {
+        var (status, body) = await PostAsync(Form(category: null));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("category", out _));
+    }
+
+    [Fact]
+    public async Task RejectsAPhotoOverTenMegabytesWith413()
+    {
+        var huge = new byte[10 * 1024 * 1024 + 1];
+        TestImages.Jpeg().CopyTo(huge, 0);
+
+        var (status, _) = await PostAsync(Form([huge]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+    }
+
+    [Fact]
+    public async Task RejectsARequestOverThirtyMegabytesWith413()
+    {
+        var big = new byte[8 * 1024 * 1024];
+        TestImages.Jpeg().CopyTo(big, 0);
+
+        var (status, _) = await PostAsync(Form([big, big, big, big]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+    }
+
+    [Fact]
+    public async Task RejectsAnImageOverFortyMegapixelsBeforeDecoding()
+    {
+        var (status, body) = await PostAsync(Form([TestImages.PngHeader(10_000, 5_000)]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("pixel", body.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RejectsAnInvalidPricingDate()
+    {
+        var (status, body) = await PostAsync(Form(extra: ("pricingDate", "yesterday-ish")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("pricingDate", out _));
+    }
+
+    [Fact]
+    public async Task RejectsABodyThatIsNotMultipartWith415()
+    {
+        var (status, _) = await PostAsync(JsonContent.Create(new { category = "shoes" }));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+    }
+
+    [Fact]
+    public async Task ATenantFieldInTheFormIsIgnored()
+    {
+        var (status, body) = await PostAsync(Form(extra: ("tenant", "someone-else")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.All(body.GetProperty("comparables").EnumerateArray(), c => Assert.StartsWith("/images/demo/", c.GetProperty("imageUrl").GetString()));
+    }
+}
