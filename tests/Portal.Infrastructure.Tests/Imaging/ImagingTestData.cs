@@ -6,7 +6,7 @@ namespace Portal.Infrastructure.Tests.Imaging;
 internal static class ImagingTestData
 {
     public const string MissingDatasetMessage =
-        "clothing-small not found: expected shared/datasets/clothing-small next to the repository (e.g. /work/shared/datasets).";
+        "clothing-small not found: expected shared/datasets/clothing-small next to the repository.";
 
     private static readonly Lazy<string?> ClothingSmallDirectory = new(FindClothingSmall);
 

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Import;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+using Portal.Pricing.Similarity;
+using SkiaSharp;
+
+namespace Portal.Infrastructure.Tests.Import;
+
+public sealed class SalesImporterTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("portal-import-tests-");
+    private readonly IHost _host;
+
+    public SalesImporterTests()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Portal:DataDirectory"] = Path.Combine(_root.FullName, "data");
+        builder.Logging.ClearProviders();
+        builder.AddPortalInfrastructure();
+        _host = builder.Build();
+        Directory.CreateDirectory(Path.Combine(_root.FullName, "photos"));
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _root.Delete(recursive: true);
+    }
+
+    private string Photo(string name, SKColor color)
+    {
+        using var bitmap = new SKBitmap(128, 128);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = color };
+            canvas.DrawCircle(64, 64, 40, paint);
+        }
+
+        using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
+        var path = Path.Combine(_root.FullName, "photos", name);
+        File.WriteAllBytes(path, data.ToArray());
+        return "photos/" + name;
+    }
+
+    private string Manifest(params string[] rows)
+    {
+        var path = Path.Combine(_root.FullName, "manifest.csv");
+        File.WriteAllLines(path, ["image,category,brand,condition,price,currency,date,title,extra", .. rows]);
+        return path;
+    }
+
+    private Task<ImportReport> ImportAsync(string manifest) =>
+        _host.Services.GetRequiredService<SalesImporter>().ImportAsync(new ImportRequest { ManifestPath = manifest, Tenant = "shop-1" }, null, CancellationToken.None);
+
+    [Fact]
+    public async Task ReportsEachBadRowWithItsLineAndKeepsTheGoodOnes()
+    {
+        var red = Photo("red.jpg", SKColors.Red);
+        var blue = Photo("blue.jpg", SKColors.Blue);
+        File.WriteAllText(Path.Combine(_root.FullName, "photos", "notes.jpg"), "not an image at all");
+        var future = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+        var manifest = Manifest(
+            $"{red},shoes,Acme,very_good,49.90,EUR,2025-01-10,Red shoe,ignored",          // 2: good
+            $"{blue},shoes,Acme,good,-5,EUR,2025-01-10,Negative,",                         // 3: negative price
+            "photos/missing.jpg,shoes,Acme,good,20,EUR,2025-01-10,Missing,",              // 4: missing image
+            $"{blue},shoes,Acme,good,20,EUR,{future},Future,",                             // 5: future date
+            $"{red},shoes,Acme,very_good,49.90,EUR,2025-01-10,Red shoe,ignored",          // 6: duplicate of line 2
+            "../../etc/passwd,shoes,Acme,good,20,EUR,2025-01-10,Escape,",                 // 7: path outside the folder
+            "photos/notes.jpg,shoes,Acme,good,20,EUR,2025-01-10,Text file,",              // 8: not an image
+            $"{blue},shoes,Acme,mint,20,EUR,2025-01-10,Bad condition,",                    // 9: unknown condition
+            $"{blue},shoes,Acme,good,abc,EUR,2025-01-10,Bad price,",                       // 10: not a number
+            $"{blue},shoes,Acme,good,99999999,EUR,2025-01-10,Absurd price,",               // 11: absurd price
+            $"{blue},,Acme,good,20,EUR,2025-01-10,No category,",                           // 12: missing category
+            $"{blue},bags,,,120,,2025-02-01,Blue bag,");                                    // 13: good, optional fields empty
+
+        var report = await ImportAsync(manifest);
+
+        Assert.Equal(12, report.Rows);
+        Assert.Equal(2, report.Imported);
+        var reasons = report.Rejected.ToDictionary(r => r.Line, r => r.Reason);
+        Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], reasons.Keys.Order());
+        Assert.Contains("outside", reasons[3]);
+        Assert.Contains("does not exist", reasons[4]);
+        Assert.Contains("future", reasons[5]);
+        Assert.Contains("Duplicate of line 2", reasons[6]);
+        Assert.Contains("inside the images folder", reasons[7]);
+        Assert.Contains("image", reasons[8], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("condition", reasons[9]);
+        Assert.Contains("not a number", reasons[10]);
+        Assert.Contains("outside", reasons[11]);
+        Assert.Contains("category", reasons[12]);
+
+        var store = _host.Services.GetRequiredService<ISalesStore>();
+        var tenant = new TenantId("shop-1");
+        var sales = await store.QuerySalesAsync(new SalesQuery { Tenant = tenant }, CancellationToken.None);
+        Assert.Equal(2, sales.Count);
+        var bag = Assert.Single(sales, s => s.Category == "bags");
+        Assert.Null(bag.Condition);
+        Assert.Equal("EUR", bag.Currency);
+        Assert.Equal(120m, bag.SoldPrice);
+        Assert.NotNull(bag.ImageKey);
+        Assert.Equal(2, _host.Services.GetRequiredService<ISalesIndex>().Count(tenant));
+    }
+
+    [Fact]
+    public async Task ReRunningTheSameManifestAddsNothing()
+    {
+        var manifest = Manifest($"{Photo("a.jpg", SKColors.Green)},shoes,Acme,good,30,EUR,2025-03-01,A,");
+
+        var first = await ImportAsync(manifest);
+        var second = await ImportAsync(manifest);
+
+        Assert.Equal(1, first.Imported);
+        Assert.Equal(0, second.Imported);
+        Assert.Equal(1, second.AlreadyPresent);
+        Assert.Equal(1, await _host.Services.GetRequiredService<ISalesStore>().CountSalesAsync(new TenantId("shop-1"), CancellationToken.None));
+        var lakeFiles = Directory.GetFiles(Path.Combine(_root.FullName, "data", "lake"), "*.parquet", SearchOption.AllDirectories);
+        Assert.Single(lakeFiles);
+    }
+
+    [Fact]
+    public async Task StoresEmbeddingsOfTheLocalModel()
+    {
+        var manifest = Manifest($"{Photo("b.jpg", SKColors.Orange)},hats,,,15,USD,2025-03-01,B,");
+
+        await ImportAsync(manifest);
+
+        var store = _host.Services.GetRequiredService<ISalesStore>();
+        await foreach (var (sale, embedding) in store.StreamSalesAsync(new TenantId("shop-1"), CancellationToken.None))
+        {
+            Assert.Equal("USD", sale.Currency);
+            Assert.NotNull(embedding);
+            Assert.Equal("resnet18-onnx-v1", embedding.ModelId);
+            Assert.Equal(512, embedding.Dimension);
+        }
+    }
+
+    [Fact]
+    public async Task RefusesAManifestWithoutTheRequiredColumns()
+    {
+        var path = Path.Combine(_root.FullName, "bad.csv");
+        File.WriteAllLines(path, ["picture,price", "a.jpg,10"]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ImportAsync(path));
+
+        Assert.Contains("image", error.Message);
+        Assert.Contains("category", error.Message);
+    }
+
+    [Fact]
+    public async Task RefusesAnInvalidTenant()
+    {
+        var manifest = Manifest($"{Photo("c.jpg", SKColors.Black)},shoes,,,10,EUR,,C,");
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            _host.Services.GetRequiredService<SalesImporter>().ImportAsync(new ImportRequest { ManifestPath = manifest, Tenant = "../etc" }, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RowsWithoutADateAreReportedAsUndated()
+    {
+        var manifest = Manifest($"{Photo("d.jpg", SKColors.Gray)},shoes,,,10,EUR,,D,");
+
+        var report = await ImportAsync(manifest);
+
+        Assert.False(report.Dated);
+        Assert.Equal(1, report.Imported);
+    }
+}
