@@ -45,7 +45,8 @@ internal static class DemoDataGenerator
     {
         var styles = Styles();
         var random = new Random(42);
-        var start = now.AddMonths(-24);
+        // 24 months less a few days, so every demo sale is still inside the store's two-year retention.
+        var start = now.AddDays(-725);
         var span = (now - start).TotalSeconds;
         var sales = new List<PlannedSale>(count);
         for (var i = 0; i < count; i++)

@@ -39,9 +39,9 @@ public sealed partial class DemoSeeder(
 
         try
         {
-            // Anchor the plan on the first day of the current month so restarts on the same data plan the same sales.
-            var now = time.GetUtcNow();
-            var anchor = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            // Anchor the plan on today's date so restarts on the same day plan the same sales; ids never change, so a
+            // re-run on another day adds nothing either.
+            var anchor = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
             var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, anchor);
             status.Update(SeedingState.Running, 0, plan.Count, "Rendering and embedding demo photos…");
             var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";

@@ -17,6 +17,7 @@ public sealed class DemoDataGeneratorTests
         Assert.True(plan.Select(p => p.Sale.Brand).Distinct().Count() >= 20);
         Assert.Equal(6, plan.Select(p => p.Sale.Condition).Distinct().Count());
         Assert.True(plan.Min(p => p.Sale.SoldAt) < Now.AddMonths(-23));
+        Assert.True(plan.Min(p => p.Sale.SoldAt) > Now.AddDays(-730), "every sale inside the two-year retention");
         Assert.True(plan.Max(p => p.Sale.SoldAt) <= Now);
         Assert.Equal(3600, plan.Select(p => p.Sale.SaleId).Distinct().Count());
         Assert.All(plan, p => Assert.True(p.Sale.SoldPrice > 0));
