@@ -20,7 +20,7 @@ public class EmbeddingBenchmarks
     {
         image = LoadImage(out var source);
         Console.WriteLine($"// EmbeddingBenchmarks image: {source} ({image.Length} bytes)");
-        embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { ModelDirectory = FindModelDirectory(), IntraOpThreads = 2 });
+        embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { ModelDirectory = FindModelDirectory() });
     }
 
     [GlobalCleanup]

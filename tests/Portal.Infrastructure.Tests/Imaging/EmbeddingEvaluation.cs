@@ -26,7 +26,7 @@ public sealed class EmbeddingEvaluation(ITestOutputHelper output)
 
         foreach (var fit in new[] { ImageFit.Squash, ImageFit.CenterCrop })
         {
-            using var embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { Fit = fit, IntraOpThreads = 2 });
+            using var embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { Fit = fit });
             for (var i = 0; i < 5; i++)
             {
                 embedder.Embed(images[i]);
@@ -55,7 +55,7 @@ public sealed class EmbeddingEvaluation(ITestOutputHelper output)
             }
 
             output.WriteLine($"--- {fit} ---");
-            output.WriteLine($"latency ms (decode+resize+inference, 2 intra-op threads): mean {timings.Average():F1}, p50 {Percentile(timings, 0.5):F1}, p90 {Percentile(timings, 0.9):F1}, max {timings.Max():F1}; process CPU {cpuPerImage:F1} ms per image; load average {LoadAverage()}");
+            output.WriteLine($"latency ms (decode+resize+inference, default options): mean {timings.Average():F1}, p50 {Percentile(timings, 0.5):F1}, p90 {Percentile(timings, 0.9):F1}, max {timings.Max():F1}; process CPU {cpuPerImage:F1} ms per image; load average {LoadAverage()}");
             output.WriteLine($"same-label cosine  (n={same.Count}): {Describe(same)}");
             output.WriteLine($"diff-label cosine  (n={different.Count}): {Describe(different)}");
             output.WriteLine($"precision@10 of same-label neighbours: {PrecisionAtK(vectors, labels, 10):F3}; precision@5: {PrecisionAtK(vectors, labels, 5):F3}; precision@1: {PrecisionAtK(vectors, labels, 1):F3}");
