@@ -6,9 +6,16 @@ public sealed record OnnxEmbedderOptions
     /// <summary>Folder holding <c>ResNetPreprocess.onnx</c> and <c>ResNet18.onnx</c>; defaults to <c>Models/</c> next to the application.</summary>
     public string ModelDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "Models");
 
-    /// <summary>Threads one inference may use; 0 lets ONNX Runtime choose (one per physical core).</summary>
-    public int IntraOpThreads { get; init; }
+    /// <summary>
+    /// Threads one inference may use; 0 lets ONNX Runtime choose (one per physical core). The default, 1, gave the lowest
+    /// latency and CPU per image on the shared 2-core machine (about 70 ms CPU per image, decode included) and leaves
+    /// parallelism to concurrent calls; 2 only pays off on an idle machine serving one call at a time.
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
 
-    /// <summary>How the photo is brought to 224×224 (measured on clothing-small, see docs).</summary>
-    public ImageFit Fit { get; init; } = ImageFit.Squash;
+    /// <summary>Whether idle intra-op threads spin waiting for work (ONNX Runtime's default; off here): spinning burns CPU that other work on a shared machine needs.</summary>
+    public bool AllowSpinning { get; init; }
+
+    /// <summary>How the photo is brought to 224×224; centre-crop gave better same-label retrieval on clothing-small than squashing (precision@10 0.54 vs 0.49).</summary>
+    public ImageFit Fit { get; init; } = ImageFit.CenterCrop;
 }

@@ -60,6 +60,7 @@ public sealed class OnnxImageEmbedder : IEmbeddingGenerator<DataContent, Embeddi
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Math.Max(0, options.IntraOpThreads),
         };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
 
         try
         {

@@ -9,8 +9,9 @@ namespace Portal.Infrastructure.Local.Storage;
 /// </summary>
 /// <remarks>
 /// <c>embedding</c> is a list of float32 rather than the seed's <c>ARRAY&lt;DOUBLE&gt;</c>: the models emit float32, so doubles
-/// would only double the size. <c>sold_date</c> is a TIMESTAMP (microseconds) holding UTC wall time, not adjusted-to-UTC, so
-/// DuckDB and Athena both read it as a plain TIMESTAMP whose year and month match the partition.
+/// would only double the size. <c>sold_date</c> is a TIMESTAMP holding UTC wall time, not adjusted-to-UTC, so DuckDB and Athena
+/// both read it as a plain TIMESTAMP whose year and month match the partition. Its unit is milliseconds: Parquet.Net 6.1.0 writes
+/// wrong min/max statistics for microsecond timestamps, and DuckDB then prunes row groups that match <c>sold_date &gt;= x</c>.
 /// </remarks>
 internal sealed class LakeParquetRow
 {
@@ -36,7 +37,7 @@ internal sealed class LakeParquetRow
     public string Currency { get; set; } = string.Empty;
 
     [JsonPropertyName("sold_date")]
-    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, useLogicalTimestamp: true, isAdjustedToUTC: false)]
+    [ParquetTimestamp(ParquetTimestampResolution.Milliseconds, useLogicalTimestamp: true, isAdjustedToUTC: false)]
     public DateTime SoldDate { get; set; }
 
     [JsonPropertyName("season")]

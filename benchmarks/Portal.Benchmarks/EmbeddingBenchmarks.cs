@@ -1,0 +1,79 @@
+using BenchmarkDotNet.Attributes;
+using Portal.Infrastructure.Local.Imaging;
+using SkiaSharp;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// One image embedded with ResNet18 (decode and resize included), and the decode and resize alone.
+/// Uses a real JPEG from <c>shared/datasets/clothing-small</c> when it is next to the repository, else a generated one.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 2, iterationCount: 10)]
+public class EmbeddingBenchmarks
+{
+    private OnnxImageEmbedder embedder = null!;
+    private byte[] image = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        image = LoadImage(out var source);
+        Console.WriteLine($"// EmbeddingBenchmarks image: {source} ({image.Length} bytes)");
+        embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { ModelDirectory = FindModelDirectory() });
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => embedder.Dispose();
+
+    [Benchmark(Description = "Embed one JPEG (decode + resize + ResNet18)")]
+    public Task<float[]> Embed() => embedder.EmbedAsync(image, CancellationToken.None);
+
+    [Benchmark(Description = "Decode and resize to 224x224 only")]
+    public int DecodeAndResize()
+    {
+        using var bitmap = SkiaImageDecoder.DecodeSquare(image, OnnxImageEmbedder.InputSize, ImageFit.CenterCrop)!;
+        return bitmap.Width;
+    }
+
+    private static byte[] LoadImage(out string source)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var manifest = Path.Combine(dir.FullName, "shared", "datasets", "clothing-small", "manifest.csv");
+            if (File.Exists(manifest))
+            {
+                var first = File.ReadLines(manifest).Skip(1).First().Split(',')[0];
+                source = Path.Combine(Path.GetDirectoryName(manifest)!, first);
+                return File.ReadAllBytes(source);
+            }
+        }
+
+        source = "generated 320x320 JPEG (clothing-small not found)";
+        using var bitmap = new SKBitmap(320, 320);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { IsAntialias = true };
+            var random = new Random(1);
+            for (var i = 0; i < 30; i++)
+            {
+                paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+                canvas.DrawCircle(random.Next(320), random.Next(320), 10 + random.Next(60), paint);
+            }
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+
+    private static string FindModelDirectory()
+    {
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "Models"),
+            Path.Combine(Path.GetDirectoryName(typeof(EmbeddingBenchmarks).Assembly.Location) ?? AppContext.BaseDirectory, "Models"),
+        ];
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "ResNet18.onnx"))) ?? candidates[0];
+    }
+}
