@@ -49,6 +49,9 @@ public class AnalyticsBenchmarks
         }
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => _analytics.Dispose();
+
     [Benchmark]
     public async Task<int> MonthlyTrendAsync() =>
         (await _analytics.MonthlyTrendAsync(Tenant, 2025, null, CancellationToken.None)).Count;

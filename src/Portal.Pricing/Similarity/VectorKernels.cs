@@ -180,6 +180,26 @@ internal static class VectorKernels
         }
     }
 
+    /// <summary>Hints the CPU to start loading <paramref name="bytes"/> into cache (no-op without SSE).</summary>
+    public static void Prefetch(ReadOnlySpan<float> values) => Prefetch(MemoryMarshal.Cast<float, sbyte>(values));
+
+    /// <summary>Hints the CPU to start loading <paramref name="bytes"/> into cache (no-op without SSE).</summary>
+    public static unsafe void Prefetch(ReadOnlySpan<sbyte> bytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        fixed (sbyte* start = bytes)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 64)
+            {
+                Sse.Prefetch0(start + offset);
+            }
+        }
+    }
+
     /// <summary>Symmetric per-vector int8 quantisation: <c>v ≈ scale · q</c>, |q| ≤ 127. Returns the scale.</summary>
     public static float Quantize(ReadOnlySpan<float> vector, Span<sbyte> destination)
     {

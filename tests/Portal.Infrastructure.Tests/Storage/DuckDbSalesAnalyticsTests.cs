@@ -20,7 +20,11 @@ public sealed class DuckDbSalesAnalyticsTests : IDisposable
         _analytics = new DuckDbSalesAnalytics(_options, _time);
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        _analytics.Dispose();
+        _folder.Dispose();
+    }
 
     private async Task WriteAsync(params SaleRecord[] sales) =>
         await new ParquetSalesLake(_options, _time).AppendAsync(sales.Select(s => new LakeRow(s, null)).ToList(), Ct);
@@ -142,8 +146,23 @@ public sealed class DuckDbSalesAnalyticsTests : IDisposable
         Assert.Empty(await _analytics.BrandPerformanceAsync(tenant, Now, 90, 10, null, Ct));
         Assert.Empty(await _analytics.SeasonalIndexAsync(tenant, null, Ct));
         Assert.Empty(await _analytics.PriceHistogramAsync(tenant, null, 10, Ct));
-        Assert.Empty(await new DuckDbSalesAnalytics(new LakeOptions { RootDirectory = Path.Combine(_folder.Path, "missing") }, _time)
-            .MonthlyTrendAsync(tenant, 2025, null, Ct));
+        using var missingRoot = new DuckDbSalesAnalytics(new LakeOptions { RootDirectory = Path.Combine(_folder.Path, "missing") }, _time);
+        Assert.Empty(await missingRoot.MonthlyTrendAsync(tenant, 2025, null, Ct));
+    }
+
+    [Fact]
+    public async Task ConcurrentQueriesSeeEveryAppendedFile()
+    {
+        await WriteAsync(Sale("acme", "1", 10m, Utc(2025, 1, 5)));
+        var tenant = new TenantId("acme");
+        Assert.Equal(1, await _analytics.CountRowsAsync(tenant, Ct));
+
+        await WriteAsync(Sale("acme", "2", 20m, Utc(2025, 1, 6)), Sale("acme", "3", 30m, Utc(2025, 3, 6)));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _analytics.CountRowsAsync(tenant, Ct))));
+        var trends = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _analytics.MonthlyTrendAsync(tenant, 2025, null, Ct))));
+
+        Assert.All(counts, c => Assert.Equal(3, c));
+        Assert.All(trends, t => Assert.Equal([new MonthlyTrendRow(1, "dresses", 15, 2), new MonthlyTrendRow(3, "dresses", 30, 1)], t));
     }
 
     [Theory]

@@ -11,6 +11,8 @@ namespace Portal.Infrastructure.Local.Imaging;
 /// </summary>
 public sealed class ImageInspector(ImageLimits limits) : IImageInspector
 {
+    private readonly ImageLimits limits = limits ?? throw new ArgumentNullException(nameof(limits));
+
     public ImageInspector()
         : this(new ImageLimits())
     {

@@ -9,14 +9,18 @@ namespace Portal.Infrastructure.Local.Storage;
 
 /// <summary>
 /// The analytics catalogue run in process by DuckDB over the Parquet lake written by <see cref="ParquetSalesLake"/>.
-/// Each query opens its own in-memory DuckDB connection (a few milliseconds), so the class is safe for concurrent use.
+/// One private in-memory DuckDB database lives as long as this object (configured once, with the Parquet footer cache on);
+/// each query runs on its own connection to it, so the class is safe for concurrent use. Dispose it to free the database.
 /// The tenant reaches the SQL text only as a path segment, and only through <see cref="TenantId"/>, whose pattern
 /// (<c>[a-z0-9][a-z0-9-]*</c>) cannot express quotes, slashes or dots; every other value is a bound parameter.
 /// </summary>
 public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvider timeProvider, ILogger<DuckDbSalesAnalytics>? logger = null)
-    : ISalesAnalytics
+    : ISalesAnalytics, IDisposable
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly Lock _rootLock = new();
+    private DuckDBConnection? _root;
+    private bool _disposed;
 
     public async Task<IReadOnlyList<MonthlyTrendRow>> MonthlyTrendAsync(TenantId tenant, int year, string? category, CancellationToken cancellationToken)
     {
@@ -135,14 +139,8 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
         }
 
         var started = timeProvider.GetTimestamp();
-        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await using var connection = OpenConnection();
         await connection.OpenAsync(cancellationToken);
-        await using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;";
-            await setup.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await using var command = connection.CreateCommand();
         command.CommandText = sql.Replace(SalesQueryCatalogue.Source, source, StringComparison.Ordinal);
         command.Parameters.Add(P("tenant", tenant.Value));
@@ -162,6 +160,47 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Lake query for {TenantId} took {ElapsedMs:F1} ms")]
     private static partial void LogQuery(ILogger logger, string tenantId, double elapsedMs);
+
+    public void Dispose()
+    {
+        lock (_rootLock)
+        {
+            _disposed = true;
+            _root?.Dispose();
+            _root = null;
+        }
+    }
+
+    /// <summary>A new (closed) connection to this instance's database, which is created and configured on first use.</summary>
+    private DuckDBConnection OpenConnection()
+    {
+        lock (_rootLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_root is null)
+            {
+                var root = new DuckDBConnection("DataSource=:memory:");
+                try
+                {
+                    root.Open();
+                    using var setup = root.CreateCommand();
+                    setup.CommandText =
+                        "SET GLOBAL autoinstall_known_extensions = false; SET GLOBAL autoload_known_extensions = false; " +
+                        "SET GLOBAL parquet_metadata_cache = true;";
+                    setup.ExecuteNonQuery();
+                }
+                catch
+                {
+                    root.Dispose();
+                    throw;
+                }
+
+                _root = root;
+            }
+
+            return _root.Duplicate();
+        }
+    }
 
     private static DuckDBParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 }
