@@ -18,7 +18,7 @@ public interface ISalesStore
 
     Task<IReadOnlyList<SaleRecord>> QuerySalesAsync(SalesQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Every live sale of a tenant that has an embedding of the given model, oldest first (GSI-2 access pattern).</summary>
+    /// <summary>Every live sale of a tenant, oldest first, with its embedding when it has one (loads the in-memory index).</summary>
     IAsyncEnumerable<(SaleRecord Sale, StoredEmbedding? Embedding)> StreamSalesAsync(TenantId tenant, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken);

@@ -150,7 +150,7 @@ public sealed class SqliteSalesStoreTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public async Task StreamsOnlySalesWithEmbeddingsOldestFirst()
+    public async Task StreamsEverySaleOldestFirstWithItsEmbeddingWhenItHasOne()
     {
         var tenant = new TenantId("acme");
         await Store.AddSaleAsync(Sale("acme", "late", 10m, Utc(2025, 6, 3)), new StoredEmbedding("m", [1f, 2f]), Ct);
@@ -159,8 +159,9 @@ public sealed class SqliteSalesStoreTests(ITestOutputHelper output) : IDisposabl
 
         var streamed = await ToListAsync(Store.StreamSalesAsync(tenant, Ct));
 
-        Assert.Equal(["early", "late"], streamed.Select(s => s.Sale.SaleId));
+        Assert.Equal(["early", "none", "late"], streamed.Select(s => s.Sale.SaleId));
         Assert.Equal([3f, 4f], streamed[0].Embedding!.Vector);
+        Assert.Null(streamed[1].Embedding);
     }
 
     [Fact]

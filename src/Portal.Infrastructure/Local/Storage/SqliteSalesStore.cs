@@ -237,9 +237,9 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         RequireTenant(tenant);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // GSI-2 access pattern: sales that carry an embedding, by date.
-        command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE gsi2pk = $gsi2pk AND ttl > $now ORDER BY gsi2sk, sale_id;";
-        command.Parameters.AddWithValue("$gsi2pk", SalesKeys.Gsi2Pk(tenant));
+        // Every live sale, by date: the index needs the ones without embeddings too, for medians and seasonal indexes.
+        command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND ttl > $now ORDER BY sold_at_ms, sale_id;";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
         command.Parameters.AddWithValue("$now", NowSeconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
