@@ -15,12 +15,16 @@ public class EmbeddingBenchmarks
     private OnnxImageEmbedder embedder = null!;
     private byte[] image = [];
 
+    /// <summary>ONNX Runtime intra-op threads: 1 is the default (best under concurrent load), 2 the idle single-request case.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         image = LoadImage(out var source);
         Console.WriteLine($"// EmbeddingBenchmarks image: {source} ({image.Length} bytes)");
-        embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { ModelDirectory = FindModelDirectory() });
+        embedder = new OnnxImageEmbedder(new OnnxEmbedderOptions { ModelDirectory = FindModelDirectory(), IntraOpThreads = Threads });
     }
 
     [GlobalCleanup]

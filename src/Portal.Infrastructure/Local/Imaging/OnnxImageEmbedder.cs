@@ -157,7 +157,7 @@ public sealed class OnnxImageEmbedder : IEmbeddingGenerator<DataContent, Embeddi
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var pixels = new float[3 * InputSize * InputSize];
-        using (var bitmap = SkiaImageDecoder.DecodeSquare(image, InputSize, options.Fit)
+        using (var bitmap = SkiaImageDecoder.DecodeSquare(image, InputSize, options.Fit, options.CropFraction)
             ?? throw new InvalidDataException("The image could not be decoded (not a supported image, or truncated or corrupt data)."))
         {
             FillPlanarRgb(bitmap, pixels);

@@ -21,7 +21,7 @@ internal static class SkiaImageDecoder
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     /// <summary>Decodes and resizes to exactly <paramref name="size"/>×<paramref name="size"/>; null when the data cannot be decoded.</summary>
-    public static SKBitmap? DecodeSquare(ReadOnlySpan<byte> content, int size, ImageFit fit)
+    public static SKBitmap? DecodeSquare(ReadOnlySpan<byte> content, int size, ImageFit fit, double cropFraction = 1.0)
     {
         using var decoded = DecodeRaw(content, size, out var origin);
         if (decoded is null)
@@ -31,7 +31,7 @@ internal static class SkiaImageDecoder
 
         var (orientedWidth, orientedHeight) = OrientedSize(decoded.Width, decoded.Height, origin);
         var source = fit == ImageFit.CenterCrop
-            ? CenterSquare(orientedWidth, orientedHeight)
+            ? CenterSquare(orientedWidth, orientedHeight, cropFraction)
             : new SKRect(0, 0, orientedWidth, orientedHeight);
         return Render(decoded, origin, source, size, size);
     }
@@ -105,9 +105,9 @@ internal static class SkiaImageDecoder
     private static bool SwapsAxes(SKEncodedOrigin origin) => origin is SKEncodedOrigin.LeftTop
         or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
-    private static SKRect CenterSquare(int width, int height)
+    private static SKRect CenterSquare(int width, int height, double fraction)
     {
-        var side = Math.Min(width, height);
+        var side = (float)(Math.Min(width, height) * Math.Clamp(fraction, 0.5, 1.0));
         var left = (width - side) / 2f;
         var top = (height - side) / 2f;
         return new SKRect(left, top, left + side, top + side);
