@@ -52,7 +52,11 @@ public static class WebServiceExtensions
             authentication.AddScheme<AuthenticationSchemeOptions, DenyAllAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
         }
 
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PortalPolicies.Pricing, p => p.RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.Sales, p => p.RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.Trends, p => p.RequireRole(PortalRoles.Manager, PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.Operations, p => p.RequireRole(PortalRoles.Ops, PortalRoles.Admin));
     }
 
     public static WebApplication UsePortal(this WebApplication app)

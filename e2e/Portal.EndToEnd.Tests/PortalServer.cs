@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>
+/// The real portal on a loopback port (Kestrel, embedded default, small demo tenant) and Debian's Chromium driven by
+/// Playwright. Browsers are never downloaded: Chromium is launched by path.
+/// </summary>
+public sealed class PortalServer : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("portal-e2e-").FullName;
+    private Factory? _factory;
+    private IPlaywright? _playwright;
+
+    public static bool ChromiumAvailable => File.Exists(ChromiumPath);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ArtifactsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts");
+
+    public async Task InitializeAsync()
+    {
+        if (!ChromiumAvailable)
+        {
+            return;
+        }
+
+        _factory = new Factory(_dataDirectory);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+            if (body.GetProperty("status").GetString() == "Healthy")
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The portal did not become ready within 4 minutes.");
+            }
+
+            await Task.Delay(250);
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+        Directory.CreateDirectory(ArtifactsDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file may still be held for a moment; it is in the temp directory anyway.
+        }
+    }
+
+    /// <summary>A new page that has waited for the Blazor circuit to be interactive.</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
+        await page.GotoAsync(new Uri(BaseAddress, path).ToString());
+        await page.WaitForSelectorAsync("#circuit-ready[data-ready='True']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        return page;
+    }
+
+    private sealed class Factory(string dataDirectory) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Portal:DataDirectory", dataDirectory);
+            builder.UseSetting("Portal:SeedDemoData", "true");
+            builder.UseSetting("Portal:DemoSales", "400");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalServerCollection : ICollectionFixture<PortalServer>
+{
+    public const string Name = "portal-server";
+}

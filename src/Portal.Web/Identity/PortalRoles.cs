@@ -1,0 +1,26 @@
+namespace Portal.Web.Identity;
+
+/// <summary>App roles (Entra ID app roles in production, configured in Development).</summary>
+public static class PortalRoles
+{
+    public const string Analyst = "Analyst";
+    public const string Manager = "Manager";
+    public const string Ops = "Ops";
+    public const string Admin = "Admin";
+}
+
+/// <summary>Authorization policies; pages use these names, never role strings.</summary>
+public static class PortalPolicies
+{
+    /// <summary>Price, History: Analyst, Manager, Admin.</summary>
+    public const string Pricing = "Pricing";
+
+    /// <summary>Sales explorer: Analyst, Manager, Ops, Admin.</summary>
+    public const string Sales = "Sales";
+
+    /// <summary>Trend dashboards: Manager, Admin.</summary>
+    public const string Trends = "Trends";
+
+    /// <summary>Sync and validation pages: Ops, Admin.</summary>
+    public const string Operations = "Operations";
+}
