@@ -102,7 +102,7 @@ public sealed class PortalServer : IAsyncLifetime
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
         await page.GotoAsync(new Uri(BaseAddress, path).ToString());
-        await page.WaitForSelectorAsync("#circuit-ready[data-ready='True']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await page.WaitForSelectorAsync("#circuit-ready[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         return page;
     }
 
