@@ -108,47 +108,25 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var currency = MajorityCurrency(allHits.Select(h => h.Sale));
         var hits = allHits.Where(h => h.Sale.Currency == currency).ToArray();
         var n = hits.Length;
-        var sold = new double[n];
-        var seasonalAdjusted = new double[n];
-        var conditionAdjusted = new double[n];
-        var rawWeights = new double[n];
         var recency = new double[n];
-        var seasonalFactors = new double[n];
-        var conditionFactors = new double[n];
+        var rawWeights = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var sale = hits[i].Sale;
             // Backtests may price from later sales too: distance in time, either way.
-            var ageDays = Math.Abs((context.PricingDate - sale.SoldAt).TotalDays);
+            var ageDays = Math.Abs((context.PricingDate - hits[i].Sale.SoldAt).TotalDays);
             recency[i] = Math.Pow(2, -ageDays / settings.RecencyHalfLife.TotalDays);
             rawWeights[i] = Math.Max(0, hits[i].Similarity) * recency[i];
-            seasonalFactors[i] = context.Seasonal.Factor(Seasons.QuarterNumber(sale.SoldAt), context.TargetQuarter, settings.MaxSeasonalFactor);
-            conditionFactors[i] = _ladder.Factor(sale.Condition, context.Query.Condition);
-            sold[i] = (double)sale.SoldPrice;
-            seasonalAdjusted[i] = sold[i] * seasonalFactors[i];
-            conditionAdjusted[i] = seasonalAdjusted[i] * conditionFactors[i];
         }
 
         var weights = Normalise(rawWeights);
-        var basePrice = Estimate(sold, weights, settings.Estimator);
-        var afterSeasonal = Estimate(seasonalAdjusted, weights, settings.Estimator);
-        var afterCondition = Estimate(conditionAdjusted, weights, settings.Estimator);
-        var quality = context.QualityMultiplier;
-        var price = afterCondition * quality;
-        var adjusted = conditionAdjusted.Select(p => p * quality).ToArray();
-
-        var low = Math.Min(price, WeightedStatistics.Quantile(adjusted, weights, settings.RangeLowQuantile));
-        var high = Math.Max(price, WeightedStatistics.Quantile(adjusted, weights, settings.RangeHighQuantile));
-
+        var priced = Adjust(context, hits.Select(h => h.Sale).ToArray(), weights, settings.Estimator);
         var meanSimilarity = hits.Average(h => (double)h.Similarity);
-        double? cap = fallback is null ? null : settings.WidenedWindowConfidenceCap;
         var components = new ConfidenceComponents(
             Count: ConfidenceModel.CountComponent(n),
             Similarity: ConfidenceModel.SimilarityComponent(meanSimilarity, context.Threshold),
-            Dispersion: ConfidenceModel.DispersionComponent(adjusted, weights, price),
+            Dispersion: ConfidenceModel.DispersionComponent(priced.Adjusted, weights, priced.Price),
             Recency: recency.Average(),
-            Cap: cap);
-        var confidence = ConfidenceModel.Combine(components);
+            Cap: fallback is null ? null : settings.WidenedWindowConfidenceCap);
 
         var comparables = new Comparable[n];
         for (var i = 0; i < n; i++)
@@ -163,46 +141,22 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
                 Condition = sale.Condition?.ToWireName(),
                 SoldAt = sale.SoldAt,
                 SoldPrice = sale.SoldPrice,
-                AdjustedPrice = Money(adjusted[i]),
+                AdjustedPrice = Money(priced.Adjusted[i]),
                 Similarity = Math.Round(hits[i].Similarity, 4),
                 RecencyWeight = Math.Round(recency[i], 4),
                 Weight = weights[i],
-                SeasonalFactor = Math.Round(seasonalFactors[i], 4),
-                ConditionFactor = Math.Round(conditionFactors[i], 4),
+                SeasonalFactor = Math.Round(priced.SeasonalFactors[i], 4),
+                ConditionFactor = Math.Round(priced.ConditionFactors[i], 4),
                 ImageUrl = sale.ImageKey,
             };
         }
 
-        var adjustments = Adjustments(context, basePrice, afterSeasonal, afterCondition);
-        var explanation = new List<string>
-        {
+        string[] opening =
+        [
             string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Similarity:0.00}."),
-            string.Create(CultureInfo.InvariantCulture, $"Each weighted by similarity × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {basePrice:0.00} {currency}."),
-        };
-        explanation.AddRange(AdjustmentLines(context, adjustments));
-        explanation.Add(string.Create(CultureInfo.InvariantCulture, $"Range P{settings.RangeLowQuantile * 100:0}–P{settings.RangeHighQuantile * 100:0} of the adjusted comparables: {low:0.00}–{high:0.00} {currency}."));
-        if (fallback is not null)
-        {
-            explanation.Add(fallback.Reason);
-        }
-
-        explanation.Add(ConfidenceLine(confidence, components));
-
-        return new PricingSuggestion
-        {
-            Price = Money(price),
-            Currency = currency,
-            Range = new PriceRange(Money(low), Money(high)),
-            Confidence = Math.Round(confidence, 4),
-            ConfidenceComponents = Round(components),
-            Comparables = comparables,
-            Adjustments = adjustments,
-            Fallback = fallback,
-            Explanation = explanation,
-            Timings = new PhaseTimings(0, 0, 0, 0, 0, 0),
-            EmbeddingModel = context.Query.EmbeddingModel,
-            PricingDate = context.PricingDate,
-        };
+            string.Create(CultureInfo.InvariantCulture, $"Each weighted by similarity × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
+        ];
+        return Suggestion(context, priced, currency, components, comparables, fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
     }
 
     /// <summary>Fallbacks when too few items look alike: the brand's median in the category, then the category's.</summary>
@@ -215,22 +169,23 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
             .Where(s => !query.ApplyLookback || s.SoldAt <= (query.CandidatesUntil ?? context.PricingDate))
             .ToList();
 
-        string kind;
-        string reason;
-        List<SaleRecord> pool;
-        double cap;
         var brandPool = query.Brand is { Length: > 0 } brand
             ? eligible.Where(s => string.Equals(s.Brand, brand, StringComparison.OrdinalIgnoreCase)).ToList()
             : [];
+        FallbackInfo fallback;
+        List<SaleRecord> pool;
+        double cap;
         if (brandPool.Count >= settings.MinFallbackSales)
         {
-            (kind, pool, cap) = (FallbackKinds.BrandCategoryMedian, brandPool, settings.BrandMedianConfidenceCap);
-            reason = $"Only {similarCount} similar-looking sale(s); priced from the median of {brandPool.Count} '{query.Brand}' sales in '{query.Category}'.";
+            (pool, cap) = (brandPool, settings.BrandMedianConfidenceCap);
+            fallback = new FallbackInfo(FallbackKinds.BrandCategoryMedian,
+                $"Only {similarCount} similar-looking sale(s); priced from the median of {brandPool.Count} '{query.Brand}' sales in '{query.Category}'.");
         }
         else if (eligible.Count >= settings.MinFallbackSales)
         {
-            (kind, pool, cap) = (FallbackKinds.CategoryMedian, eligible, settings.CategoryMedianConfidenceCap);
-            reason = $"Only {similarCount} similar-looking sale(s); priced from the median of {eligible.Count} sales in '{query.Category}'.";
+            (pool, cap) = (eligible, settings.CategoryMedianConfidenceCap);
+            fallback = new FallbackInfo(FallbackKinds.CategoryMedian,
+                $"Only {similarCount} similar-looking sale(s); priced from the median of {eligible.Count} sales in '{query.Category}'.");
         }
         else
         {
@@ -238,54 +193,83 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         }
 
         var currency = MajorityCurrency(pool);
-        pool = pool.Where(s => s.Currency == currency).ToList();
-        var n = pool.Count;
+        var sales = pool.Where(s => s.Currency == currency).ToArray();
+        var equal = Enumerable.Repeat(1.0 / sales.Length, sales.Length).ToArray();
+        var priced = Adjust(context, sales, equal, PriceEstimator.WeightedMedian);
+        var components = new ConfidenceComponents(
+            Count: ConfidenceModel.CountComponent(sales.Length),
+            Similarity: 0,
+            Dispersion: ConfidenceModel.DispersionComponent(priced.Adjusted, equal, priced.Price),
+            Recency: 0,
+            Cap: cap);
+        return Suggestion(context, priced, currency, components, [], fallback, "median", [fallback.Reason], "those sales");
+    }
+
+    /// <summary>
+    /// Each sale's price moved to the target season and condition, the estimator applied after each step (the waterfall),
+    /// the quality multiplier on top, and the range as weighted quantiles of the fully adjusted prices.
+    /// </summary>
+    private Priced Adjust(PricingContext context, SaleRecord[] sales, double[] weights, PriceEstimator estimator)
+    {
+        var settings = context.Settings;
+        var n = sales.Length;
         var sold = new double[n];
         var seasonalAdjusted = new double[n];
         var conditionAdjusted = new double[n];
-        var equal = new double[n];
+        var seasonalFactors = new double[n];
+        var conditionFactors = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var sale = pool[i];
-            sold[i] = (double)sale.SoldPrice;
-            seasonalAdjusted[i] = sold[i] * context.Seasonal.Factor(Seasons.QuarterNumber(sale.SoldAt), context.TargetQuarter, settings.MaxSeasonalFactor);
-            conditionAdjusted[i] = seasonalAdjusted[i] * _ladder.Factor(sale.Condition, query.Condition);
-            equal[i] = 1.0 / n;
+            seasonalFactors[i] = context.Seasonal.Factor(Seasons.QuarterNumber(sales[i].SoldAt), context.TargetQuarter, settings.MaxSeasonalFactor);
+            conditionFactors[i] = _ladder.Factor(sales[i].Condition, context.Query.Condition);
+            sold[i] = (double)sales[i].SoldPrice;
+            seasonalAdjusted[i] = sold[i] * seasonalFactors[i];
+            conditionAdjusted[i] = seasonalAdjusted[i] * conditionFactors[i];
         }
 
-        var basePrice = WeightedStatistics.Quantile(sold, equal, 0.5);
-        var afterSeasonal = WeightedStatistics.Quantile(seasonalAdjusted, equal, 0.5);
-        var afterCondition = WeightedStatistics.Quantile(conditionAdjusted, equal, 0.5);
-        var price = afterCondition * context.QualityMultiplier;
-        var adjusted = conditionAdjusted.Select(p => p * context.QualityMultiplier).ToArray();
-        var low = Math.Min(price, WeightedStatistics.Quantile(adjusted, equal, settings.RangeLowQuantile));
-        var high = Math.Max(price, WeightedStatistics.Quantile(adjusted, equal, settings.RangeHighQuantile));
-        var components = new ConfidenceComponents(
-            Count: ConfidenceModel.CountComponent(n),
-            Similarity: 0,
-            Dispersion: ConfidenceModel.DispersionComponent(adjusted, equal, price),
-            Recency: 0,
-            Cap: cap);
-        var confidence = ConfidenceModel.Combine(components);
-        var adjustments = Adjustments(context, basePrice, afterSeasonal, afterCondition) with { Estimator = "median" };
-        var explanation = new List<string> { reason };
-        explanation.AddRange(AdjustmentLines(context, adjustments));
-        explanation.Add(string.Create(CultureInfo.InvariantCulture, $"Range P{settings.RangeLowQuantile * 100:0}–P{settings.RangeHighQuantile * 100:0} of those sales: {low:0.00}–{high:0.00} {currency}."));
-        explanation.Add(ConfidenceLine(confidence, components));
+        var quality = context.QualityMultiplier;
+        var basePrice = Estimate(sold, weights, estimator);
+        var afterSeasonal = Estimate(seasonalAdjusted, weights, estimator);
+        var afterCondition = Estimate(conditionAdjusted, weights, estimator);
+        var price = afterCondition * quality;
+        var adjusted = conditionAdjusted.Select(p => p * quality).ToArray();
+        var low = Math.Min(price, WeightedStatistics.Quantile(adjusted, weights, settings.RangeLowQuantile));
+        var high = Math.Max(price, WeightedStatistics.Quantile(adjusted, weights, settings.RangeHighQuantile));
+        return new Priced(basePrice, afterSeasonal, afterCondition, price, low, high, adjusted, seasonalFactors, conditionFactors);
+    }
 
+    private sealed record Priced(
+        double Base, double AfterSeasonal, double AfterCondition, double Price, double Low, double High,
+        double[] Adjusted, double[] SeasonalFactors, double[] ConditionFactors);
+
+    private static PricingSuggestion Suggestion(PricingContext context, Priced priced, string currency, ConfidenceComponents components,
+        Comparable[] comparables, FallbackInfo? fallback, string estimator, IEnumerable<string> opening, string rangeOf)
+    {
+        var settings = context.Settings;
+        var confidence = ConfidenceModel.Combine(components);
+        var adjustments = Adjustments(context, priced.Base, priced.AfterSeasonal, priced.AfterCondition) with { Estimator = estimator };
+        var explanation = new List<string>(opening);
+        explanation.AddRange(AdjustmentLines(context, adjustments));
+        explanation.Add(string.Create(CultureInfo.InvariantCulture, $"Range P{settings.RangeLowQuantile * 100:0}–P{settings.RangeHighQuantile * 100:0} of {rangeOf}: {priced.Low:0.00}–{priced.High:0.00} {currency}."));
+        if (fallback is not null && !explanation.Contains(fallback.Reason))
+        {
+            explanation.Add(fallback.Reason);
+        }
+
+        explanation.Add(ConfidenceLine(confidence, components));
         return new PricingSuggestion
         {
-            Price = Money(price),
+            Price = Money(priced.Price),
             Currency = currency,
-            Range = new PriceRange(Money(low), Money(high)),
+            Range = new PriceRange(Money(priced.Low), Money(priced.High)),
             Confidence = Math.Round(confidence, 4),
             ConfidenceComponents = Round(components),
-            Comparables = [],
+            Comparables = comparables,
             Adjustments = adjustments,
-            Fallback = new FallbackInfo(kind, reason),
+            Fallback = fallback,
             Explanation = explanation,
             Timings = new PhaseTimings(0, 0, 0, 0, 0, 0),
-            EmbeddingModel = query.EmbeddingModel,
+            EmbeddingModel = context.Query.EmbeddingModel,
             PricingDate = context.PricingDate,
         };
     }
