@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,8 +34,8 @@ public static class InfrastructureServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<PricingLimits>().Bind(builder.Configuration.GetSection(PricingLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        AddPricingServices(services);
-        AddLocalAdapters(services);
+        AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
+        AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         return builder;
     }
 
@@ -46,9 +47,9 @@ public static class InfrastructureServiceCollectionExtensions
         }
     }
 
-    private static void AddPricingServices(IServiceCollection services)
+    private static void AddPricingServices(IServiceCollection services, IndexOptions indexOptions)
     {
-        services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex());
+        services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex(indexOptions));
         services.AddSingleton<VisualSimilarityPricingEngine>();
         services.AddSingleton(_ => new EmbeddingCache());
         services.AddSingleton<PricingService>();
@@ -60,7 +61,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<RetrievalEvaluator>();
     }
 
-    private static void AddLocalAdapters(IServiceCollection services)
+    private static void AddLocalAdapters(IServiceCollection services, OnnxEmbedderOptions embedderOptions)
     {
         services.AddSingleton<ISalesStore>(sp =>
         {
@@ -78,7 +79,7 @@ public static class InfrastructureServiceCollectionExtensions
             var limits = sp.GetRequiredService<IOptions<PricingLimits>>().Value;
             return new ImageInspector(new ImageLimits { MaxBytes = limits.MaxImageBytes, MaxPixels = limits.MaxPixels });
         });
-        services.AddSingleton<OnnxImageEmbedder>(_ => new OnnxImageEmbedder(new OnnxEmbedderOptions()));
+        services.AddSingleton<OnnxImageEmbedder>(_ => new OnnxImageEmbedder(embedderOptions));
         services.AddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(sp => sp.GetRequiredService<OnnxImageEmbedder>());
         services.AddSingleton<IQualityAssessor, LocalQualityAssessor>();
     }
