@@ -62,13 +62,11 @@ public sealed class PricingApiTests(PortalFactory factory)
         }
 
         var comparables = body.GetProperty("comparables").EnumerateArray().ToList();
-        if (comparables.Count > 0)
+        Assert.NotEmpty(comparables);
+        Assert.Equal(1.0, comparables.Sum(c => c.GetProperty("weight").GetDouble()), 6);
+        foreach (var name in new[] { "saleId", "productId", "brand", "title", "condition", "soldAt", "soldPrice", "adjustedPrice", "similarity", "recencyWeight", "weight", "imageUrl" })
         {
-            Assert.Equal(1.0, comparables.Sum(c => c.GetProperty("weight").GetDouble()), 6);
-            foreach (var name in new[] { "saleId", "productId", "brand", "title", "condition", "soldAt", "soldPrice", "adjustedPrice", "similarity", "recencyWeight", "weight", "imageUrl" })
-            {
-                Assert.True(comparables[0].TryGetProperty(name, out _), $"comparable lacks '{name}'");
-            }
+            Assert.True(comparables[0].TryGetProperty(name, out _), $"comparable lacks '{name}'");
         }
 
         foreach (var name in new[] { "adjustments", "fallback", "explanation", "timings", "embeddingModel" })
