@@ -3,6 +3,7 @@
 // Charts are kept in a map by a numeric handle, so .NET only ever holds a number.
 
 const charts = new Map();
+const handlesByElement = new WeakMap();
 let nextHandle = 1;
 
 function parse(optionsJson, element) {
@@ -21,9 +22,15 @@ export async function render(element, optionsJson) {
         console.warn("ApexCharts is not loaded; chart not rendered.");
         return 0;
     }
+    // One chart per element: a second render into the same element replaces the first.
+    const previous = handlesByElement.get(element);
+    if (previous !== undefined) {
+        destroy(previous);
+    }
     const chart = new window.ApexCharts(element, parse(optionsJson, element));
     const handle = nextHandle++;
     charts.set(handle, { chart, element });
+    handlesByElement.set(element, handle);
     await chart.render();
     return handle;
 }
@@ -45,6 +52,9 @@ export function destroy(handle) {
         return;
     }
     charts.delete(handle);
+    if (handlesByElement.get(entry.element) === handle) {
+        handlesByElement.delete(entry.element);
+    }
     try {
         entry.chart.destroy();
     } catch (e) {
