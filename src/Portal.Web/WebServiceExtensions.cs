@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using Portal.Infrastructure.Hosting;
 using Portal.Web.Api;
 using Portal.Web.Components;
+using Portal.Web.Components.Pages.Price;
 using Portal.Web.Health;
 using Portal.Web.Identity;
 
@@ -21,6 +22,7 @@ public static class WebServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddPriceWorkbench();
         builder.Services.AddCascadingAuthenticationState();
         builder.WebHost.ConfigureKestrel(kestrel =>
             // A little above the 30 MB request limit so the endpoint, not Kestrel, answers with a problem document.
