@@ -7,6 +7,8 @@ public static class PortalRoles
     public const string Manager = "Manager";
     public const string Ops = "Ops";
     public const string Admin = "Admin";
+
+    public static IReadOnlyList<string> All { get; } = [Analyst, Manager, Ops, Admin];
 }
 
 /// <summary>Authorization policies; pages use these names, never role strings.</summary>
