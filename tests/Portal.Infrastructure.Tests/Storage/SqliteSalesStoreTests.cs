@@ -254,7 +254,7 @@ public sealed class SqliteSalesStoreTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public async Task RejectsAMissingTenant()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountSalesAsync(default, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountSalesAsync(default(TenantId), Ct));
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
