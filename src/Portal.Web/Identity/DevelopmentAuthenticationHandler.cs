@@ -34,4 +34,16 @@ public sealed class DevelopmentAuthenticationHandler(
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
+
+    /// <summary>Pages show the access-denied page (like the production cookie handler); the API answers 403.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (PortalAuthentication.IsApiRequest(Request))
+        {
+            return base.HandleForbiddenAsync(properties);
+        }
+
+        Response.Redirect(PortalAuthentication.AccessDeniedPath);
+        return Task.CompletedTask;
+    }
 }

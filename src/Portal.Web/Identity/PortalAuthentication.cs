@@ -57,12 +57,19 @@ public static class PortalAuthentication
             AddEntraId(builder);
         }
 
-        builder.Services.AddAuthorizationBuilder()
+        builder.Services.AddPortalPolicies();
+    }
+
+    /// <summary>The default policy (signed in with a tenant) and the role policies every page and endpoint uses.</summary>
+    public static IServiceCollection AddPortalPolicies(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(PortalClaims.Tenant).Build())
             .AddPolicy(PortalPolicies.Pricing, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Sales, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Trends, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Manager, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Operations, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Ops, PortalRoles.Admin));
+        return services;
     }
 
     internal static PortalAuthenticationMode ResolveMode(IConfiguration configuration, IHostEnvironment environment)
