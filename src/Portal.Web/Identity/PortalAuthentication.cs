@@ -65,6 +65,7 @@ public static class PortalAuthentication
     {
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(PortalClaims.Tenant).Build())
+            .AddPolicy(PortalPolicies.SignedIn, p => p.RequireAuthenticatedUser())
             .AddPolicy(PortalPolicies.Pricing, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Sales, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Trends, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Manager, PortalRoles.Admin))

@@ -14,6 +14,9 @@ public static class PortalRoles
 /// <summary>Authorization policies; pages use these names, never role strings.</summary>
 public static class PortalPolicies
 {
+    /// <summary>Any signed-in user, with or without a tenant (the shell; the default policy also requires a tenant).</summary>
+    public const string SignedIn = "SignedIn";
+
     /// <summary>Price, History: Analyst, Manager, Admin.</summary>
     public const string Pricing = "Pricing";
 
