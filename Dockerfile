@@ -2,6 +2,8 @@
 #   docker build -t pricing-portal .
 #   docker run -p 8080:8080 -v portal-data:/data pricing-portal
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# npm installs the pinned browser libraries (apexcharts) during the build; see Portal.Web.csproj.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings*.json ./
 COPY wwwroot/ wwwroot/

@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Infrastructure.Hosting;
 using Portal.Web.Api;
 using Portal.Web.Components;
+using Portal.Web.Components.Pages.Price;
 using Portal.Web.Health;
 using Portal.Web.Identity;
 
@@ -21,6 +21,7 @@ public static class WebServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddPriceWorkbench();
         builder.Services.AddCascadingAuthenticationState();
         builder.WebHost.ConfigureKestrel(kestrel =>
             // A little above the 30 MB request limit so the endpoint, not Kestrel, answers with a problem document.
@@ -35,29 +36,7 @@ public static class WebServiceExtensions
         return builder;
     }
 
-    private static void AddAuthenticationServices(WebApplicationBuilder builder)
-    {
-        var authentication = builder.Services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName);
-        if (builder.Environment.IsDevelopment())
-        {
-            builder.Services.AddOptions<DevelopmentIdentityOptions>()
-                .Bind(builder.Configuration.GetSection(DevelopmentIdentityOptions.SectionName))
-                .ValidateDataAnnotations()
-                .ValidateOnStart();
-            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
-        }
-        else
-        {
-            // Production sign-in (Entra ID) comes with the portal issue; until then nothing outside Development is let in.
-            authentication.AddScheme<AuthenticationSchemeOptions, DenyAllAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
-        }
-
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PortalPolicies.Pricing, p => p.RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.Sales, p => p.RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.Trends, p => p.RequireRole(PortalRoles.Manager, PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.Operations, p => p.RequireRole(PortalRoles.Ops, PortalRoles.Admin));
-    }
+    private static void AddAuthenticationServices(WebApplicationBuilder builder) => builder.AddPortalAuthentication();
 
     public static WebApplication UsePortal(this WebApplication app)
     {
@@ -87,6 +66,7 @@ public static class WebServiceExtensions
         });
         app.MapPricingApi();
         app.MapImages();
+        app.MapAccount();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -10,6 +10,7 @@ using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Pricing.Application;
+using Portal.Pricing.Decisions;
 using Portal.Pricing.Engine;
 using Portal.Pricing.Ports;
 using Portal.Pricing.Similarity;
@@ -52,6 +53,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex(indexOptions));
         services.AddSingleton<VisualSimilarityPricingEngine>();
         services.AddSingleton(_ => new EmbeddingCache());
+        services.AddSingleton(_ => new QualityCache());
         services.AddSingleton<PricingService>();
         services.AddSingleton<SalesWriter>();
         services.AddSingleton<SalesIndexLoader>();
@@ -68,6 +70,7 @@ public static class InfrastructureServiceCollectionExtensions
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
             return new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = portal.DatabasePath }, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
         services.AddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISalesAnalytics>(sp => new DuckDbSalesAnalytics(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IImageStore>(sp => new FileImageStore(new FileImageStoreOptions

@@ -32,6 +32,9 @@ public sealed record PriceItemOutcome(
     string? Detail,
     IReadOnlyDictionary<string, string[]> Errors)
 {
+    /// <summary>The photos that passed inspection (content type, size, SHA-256), in upload order; empty when a check failed first.</summary>
+    public IReadOnlyList<Ports.ImageUpload> Uploads { get; init; } = [];
+
     public static PriceItemOutcome Success(Engine.PricingSuggestion suggestion) =>
         new(suggestion, PriceItemFailure.None, null, new Dictionary<string, string[]>());
 

@@ -9,7 +9,8 @@ namespace Portal.Pricing.Application;
 
 /// <summary>
 /// The pricing use case: check the fields and the photos, embed them (cached by image hash), assess their quality,
-/// then run the engine. Every rejection names the field and the reason.
+/// then run the engine. Every rejection names the field and the reason. Embeddings and quality assessments are cached
+/// by the photos' SHA-256, so re-pricing the same photos (excluding a comparable) only re-runs the engine.
 /// </summary>
 public sealed class PricingService(
     IImageInspector inspector,
@@ -19,6 +20,7 @@ public sealed class PricingService(
     IImageStore imageStore,
     VisualSimilarityPricingEngine engine,
     EmbeddingCache cache,
+    QualityCache qualityCache,
     IOptions<PricingLimits> limits,
     TimeProvider time)
 {
@@ -66,7 +68,13 @@ public sealed class PricingService(
         }
 
         var qualityStarted = time.GetTimestamp();
-        var quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
+        var qualityKey = QualityCache.KeyOf(uploads.Select(u => u.Sha256));
+        if (!qualityCache.TryGet(qualityKey, out var quality))
+        {
+            quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
+            qualityCache.Set(qualityKey, quality);
+        }
+
         var qualityDone = time.GetTimestamp();
 
         var result = engine.Calculate(new PricingQuery
@@ -85,7 +93,7 @@ public sealed class PricingService(
         });
         if (!result.IsPriced)
         {
-            return PriceItemOutcome.Failed(PriceItemFailure.CannotPrice, result.CannotPriceReason!);
+            return PriceItemOutcome.Failed(PriceItemFailure.CannotPrice, result.CannotPriceReason!) with { Uploads = uploads };
         }
 
         var suggestion = result.Suggestion!;
@@ -104,7 +112,7 @@ public sealed class PricingService(
                 PriceMs = Round(engineTimings.PriceMs),
                 TotalMs = Round(time.GetElapsedTime(started).TotalMilliseconds),
             },
-        });
+        }) with { Uploads = uploads };
     }
 
     private Dictionary<string, string[]> ValidateFields(PriceItemRequest request, out ItemCondition condition)

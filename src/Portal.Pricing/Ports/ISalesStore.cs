@@ -26,6 +26,12 @@ public interface ISalesStore
     Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken);
 
     Task<long> CountSalesAsync(TenantId tenant, CancellationToken cancellationToken);
+
+    /// <summary>How many sales match the query's filters (its limit, offset and sort are ignored): the total for paging.</summary>
+    Task<long> CountSalesAsync(SalesQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One live sale of the tenant, or null when the id is unknown <em>or belongs to another tenant</em>.</summary>
+    Task<SaleRecord?> GetSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken);
 }
 
 /// <summary>A filtered page of a tenant's sales; every filter is optional except the tenant.</summary>
@@ -37,6 +43,22 @@ public sealed record SalesQuery
     public string? ProductId { get; init; }
     public DateTimeOffset? SoldFrom { get; init; }
     public DateTimeOffset? SoldTo { get; init; }
+    public ItemCondition? Condition { get; init; }
+    /// <summary>Inclusive lower bound on the sold price.</summary>
+    public decimal? MinPrice { get; init; }
+    /// <summary>Inclusive upper bound on the sold price.</summary>
+    public decimal? MaxPrice { get; init; }
+    public SalesSort SortBy { get; init; } = SalesSort.SoldAt;
+    public bool Descending { get; init; } = true;
     public int Limit { get; init; } = 1000;
     public int Offset { get; init; }
+}
+
+/// <summary>The columns a sales query may sort by (a closed list: never a column name from input).</summary>
+public enum SalesSort
+{
+    SoldAt,
+    Price,
+    Brand,
+    Category,
 }

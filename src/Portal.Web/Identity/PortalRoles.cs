@@ -7,11 +7,16 @@ public static class PortalRoles
     public const string Manager = "Manager";
     public const string Ops = "Ops";
     public const string Admin = "Admin";
+
+    public static IReadOnlyList<string> All { get; } = [Analyst, Manager, Ops, Admin];
 }
 
 /// <summary>Authorization policies; pages use these names, never role strings.</summary>
 public static class PortalPolicies
 {
+    /// <summary>Any signed-in user, with or without a tenant (the shell; the default policy also requires a tenant).</summary>
+    public const string SignedIn = "SignedIn";
+
     /// <summary>Price, History: Analyst, Manager, Admin.</summary>
     public const string Pricing = "Pricing";
 

@@ -250,7 +250,7 @@ public sealed class SqliteSalesStoreTests : IDisposable
     [Fact]
     public async Task RejectsAMissingTenant()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountSalesAsync(default, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountSalesAsync(default(TenantId), Ct));
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)

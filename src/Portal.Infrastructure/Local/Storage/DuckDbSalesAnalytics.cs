@@ -22,57 +22,72 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
     private DuckDBConnection? _root;
     private bool _disposed;
 
-    public async Task<IReadOnlyList<MonthlyTrendRow>> MonthlyTrendAsync(TenantId tenant, int year, string? category, CancellationToken cancellationToken)
+    /// <summary>Lower bound bound when the filter has no <c>From</c>: before any sale the lake can hold.</summary>
+    private static readonly DateTime EarliestTime = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+
+    /// <summary>Upper bound bound when the filter has no <c>To</c>.</summary>
+    private static readonly DateTime LatestTime = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Unspecified);
+
+    public async Task<IReadOnlyList<MonthlyTrendRow>> MonthlyTrendAsync(TenantId tenant, AnalyticsFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(year, 1);
         var rows = new List<MonthlyTrendRow>();
-        await QueryAsync(tenant, SalesQueryCatalogue.MonthlyTrend,
-            [P("year", year), P("category", category)],
-            reader => rows.Add(new MonthlyTrendRow(reader.GetInt32(0), reader.GetString(1), reader.GetDouble(2), reader.GetInt64(3))),
+        await QueryAsync(tenant, SalesQueryCatalogue.MonthlyTrend, FilterParameters(filter),
+            reader => rows.Add(new MonthlyTrendRow(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4))),
             cancellationToken);
         return rows;
     }
 
     public async Task<IReadOnlyList<BrandPerformanceRow>> BrandPerformanceAsync(
-        TenantId tenant, DateTimeOffset asOf, int lookbackDays, int minSales, string? category, CancellationToken cancellationToken)
+        TenantId tenant, AnalyticsFilter filter, DateTimeOffset asOf, int lookbackDays, int minSales, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lookbackDays);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minSales);
-        var to = asOf.UtcDateTime;
+        var to = Unspecified(asOf.UtcDateTime);
         var from = to.AddDays(-lookbackDays);
         var rows = new List<BrandPerformanceRow>();
         await QueryAsync(tenant, SalesQueryCatalogue.BrandPerformance,
             [
-                P("from", DateTime.SpecifyKind(from, DateTimeKind.Unspecified)),
-                P("to", DateTime.SpecifyKind(to, DateTimeKind.Unspecified)),
-                P("from_ym", from.Year * 100 + from.Month),
-                P("to_ym", to.Year * 100 + to.Month),
+                .. FilterParameters(filter, from, to),
+                P("window_from", from),
+                P("window_to", to),
                 P("min_sales", (long)minSales),
-                P("category", category),
             ],
             reader => rows.Add(new BrandPerformanceRow(reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetInt64(3))),
             cancellationToken);
         return rows;
     }
 
-    public async Task<IReadOnlyList<SeasonalIndexRow>> SeasonalIndexAsync(TenantId tenant, string? category, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SeasonalIndexRow>> SeasonalIndexAsync(TenantId tenant, AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         var rows = new List<SeasonalIndexRow>();
-        await QueryAsync(tenant, SalesQueryCatalogue.SeasonalIndex,
-            [P("category", category)],
+        await QueryAsync(tenant, SalesQueryCatalogue.SeasonalIndex, FilterParameters(filter),
             reader => rows.Add(new SeasonalIndexRow(reader.GetString(0), reader.GetString(1), reader.GetDouble(2), reader.GetInt64(3))),
             cancellationToken);
         return rows;
     }
 
-    public async Task<IReadOnlyList<PriceHistogramBin>> PriceHistogramAsync(TenantId tenant, string? category, int bins, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> CategoriesAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        var rows = new List<string>();
+        await QueryAsync(tenant, SalesQueryCatalogue.Categories, [], reader => rows.Add(reader.GetString(0)), cancellationToken);
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<string>> BrandsAsync(TenantId tenant, string? category, CancellationToken cancellationToken)
+    {
+        var rows = new List<string>();
+        await QueryAsync(tenant, SalesQueryCatalogue.Brands, [P("category", Blank(category))], reader => rows.Add(reader.GetString(0)), cancellationToken);
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<PriceHistogramBin>> PriceHistogramAsync(TenantId tenant, AnalyticsFilter filter, int bins, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bins);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bins, 10_000);
         double lo = 0, hi = 0;
         var counts = new Dictionary<int, long>();
         await QueryAsync(tenant, SalesQueryCatalogue.PriceHistogram,
-            [P("bins", bins), P("category", category)],
+            [.. FilterParameters(filter), P("bins", bins)],
             reader =>
             {
                 lo = reader.GetDouble(0);
@@ -201,6 +216,44 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
             return _root.Duplicate();
         }
     }
+
+    /// <summary>
+    /// The parameters of <see cref="SalesQueryCatalogue.Filter"/>. <paramref name="notBefore"/>/<paramref name="notAfter"/>
+    /// (inclusive) only narrow the partitions scanned; the query states the matching row condition itself.
+    /// </summary>
+    private static DuckDBParameter[] FilterParameters(AnalyticsFilter filter, DateTime? notBefore = null, DateTime? notAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var from = filter.From is { } f ? Unspecified(f.UtcDateTime) : EarliestTime;
+        var to = filter.To is { } t ? Unspecified(t.UtcDateTime) : LatestTime;
+        if (to < from)
+        {
+            throw new ArgumentException($"The range ends ({filter.To:O}) before it starts ({filter.From:O}).", nameof(filter));
+        }
+
+        var firstIncluded = notBefore is { } nb && nb > from ? nb : from;
+        var lastIncluded = filter.To is null ? to : to.AddTicks(-1);
+        if (notAfter is { } na && na < lastIncluded)
+        {
+            lastIncluded = na;
+        }
+
+        return
+        [
+            P("from", from),
+            P("to", to),
+            P("from_ym", YearMonth(firstIncluded)),
+            P("to_ym", YearMonth(lastIncluded)),
+            P("category", Blank(filter.Category)),
+            P("brand", Blank(filter.Brand)),
+        ];
+    }
+
+    private static int YearMonth(DateTime time) => time.Year * 100 + time.Month;
+
+    private static DateTime Unspecified(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static DuckDBParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 }

@@ -181,42 +181,19 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder($"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND ttl > $now");
-        command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
-        command.Parameters.AddWithValue("$now", NowSeconds());
-        if (query.ProductId is not null)
+        var sql = new System.Text.StringBuilder($"SELECT {SelectColumns} FROM sales");
+        AppendFilters(sql, command, query);
+        var direction = query.Descending ? "DESC" : "ASC";
+        // Whitelisted: the enum picks one of these fixed expressions, never text from the caller.
+        var order = query.SortBy switch
         {
-            // Base-table access pattern: the partition key.
-            sql.Append(" AND pk = $pk");
-            command.Parameters.AddWithValue("$pk", SalesKeys.Pk(query.Tenant, query.ProductId));
-        }
-
-        if (query.Brand is not null)
-        {
-            // GSI-3 access pattern.
-            sql.Append(" AND gsi3pk = $gsi3pk");
-            command.Parameters.AddWithValue("$gsi3pk", SalesKeys.Gsi3Pk(query.Tenant, query.Brand));
-        }
-
-        if (query.Category is not null)
-        {
-            sql.Append(" AND category = $category");
-            command.Parameters.AddWithValue("$category", query.Category);
-        }
-
-        if (query.SoldFrom is { } from)
-        {
-            sql.Append(" AND sold_at_ms >= $from");
-            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        }
-
-        if (query.SoldTo is { } to)
-        {
-            sql.Append(" AND sold_at_ms <= $to");
-            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        }
-
-        sql.Append(" ORDER BY sold_at_ms DESC, sale_id LIMIT $limit OFFSET $offset;");
+            SalesSort.SoldAt => $"sold_at_ms {direction}",
+            SalesSort.Price => $"CAST(sold_price AS REAL) {direction}, sold_at_ms DESC",
+            SalesSort.Brand => $"brand IS NULL, brand COLLATE NOCASE {direction}, sold_at_ms DESC",
+            SalesSort.Category => $"category {direction}, sold_at_ms DESC",
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.SortBy, "Unknown sort."),
+        };
+        sql.Append(" ORDER BY ").Append(order).Append(", sale_id LIMIT $limit OFFSET $offset;");
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.Parameters.AddWithValue("$offset", query.Offset);
         command.CommandText = sql.ToString();
@@ -292,6 +269,93 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         command.Parameters.AddWithValue("$tenant", tenant.Value);
         command.Parameters.AddWithValue("$now", NowSeconds());
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long> CountSalesAsync(SalesQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        RequireTenant(query.Tenant);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM sales");
+        AppendFilters(sql, command, query);
+        command.CommandText = sql.Append(';').ToString();
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<SaleRecord?> GetSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        if (string.IsNullOrWhiteSpace(saleId))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND sale_id = $sale_id AND ttl > $now;";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$sale_id", saleId);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSale(reader) : null;
+    }
+
+    /// <summary>The WHERE clause of a sales query: every value a bound parameter.</summary>
+    private void AppendFilters(System.Text.StringBuilder sql, SqliteCommand command, SalesQuery query)
+    {
+        sql.Append(" WHERE tenant_id = $tenant AND ttl > $now");
+        command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        if (query.ProductId is not null)
+        {
+            // Base-table access pattern: the partition key.
+            sql.Append(" AND pk = $pk");
+            command.Parameters.AddWithValue("$pk", SalesKeys.Pk(query.Tenant, query.ProductId));
+        }
+
+        if (query.Brand is not null)
+        {
+            // GSI-3 access pattern.
+            sql.Append(" AND gsi3pk = $gsi3pk");
+            command.Parameters.AddWithValue("$gsi3pk", SalesKeys.Gsi3Pk(query.Tenant, query.Brand));
+        }
+
+        if (query.Category is not null)
+        {
+            sql.Append(" AND category = $category");
+            command.Parameters.AddWithValue("$category", query.Category);
+        }
+
+        if (query.Condition is { } condition)
+        {
+            sql.Append(" AND condition = $condition");
+            command.Parameters.AddWithValue("$condition", condition.ToWireName());
+        }
+
+        if (query.MinPrice is { } min)
+        {
+            sql.Append(" AND CAST(sold_price AS REAL) >= $min_price");
+            command.Parameters.AddWithValue("$min_price", (double)min);
+        }
+
+        if (query.MaxPrice is { } max)
+        {
+            sql.Append(" AND CAST(sold_price AS REAL) <= $max_price");
+            command.Parameters.AddWithValue("$max_price", (double)max);
+        }
+
+        if (query.SoldFrom is { } from)
+        {
+            sql.Append(" AND sold_at_ms >= $from");
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        }
+
+        if (query.SoldTo is { } to)
+        {
+            sql.Append(" AND sold_at_ms <= $to");
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        }
     }
 
     /// <summary>Physically deletes expired sales (reads already hide them); returns how many were deleted.</summary>
