@@ -14,6 +14,6 @@ public sealed class OverviewTests(PortalServer server)
         Assert.Equal("demo", (await page.InnerTextAsync("[data-testid=tenant]")).Trim());
         Assert.Contains("development sign-in", await page.ContentAsync());
         Assert.Equal("400", (await page.InnerTextAsync("[data-testid=sales-count]")).Trim());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(PortalServer.ArtifactsDirectory, "overview.png"), FullPage = true });
+        await PortalServer.ScreenshotAsync(page, "overview");
     }
 }

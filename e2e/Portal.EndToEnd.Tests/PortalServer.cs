@@ -97,14 +97,25 @@ public sealed class PortalServer : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page that has waited for the Blazor circuit to be interactive.</summary>
+    /// <summary>A new page (its own browser context) that has waited for the Blazor circuit to be interactive.</summary>
     public async Task<IPage> OpenAsync(string path)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 1000 } });
         await page.GotoAsync(new Uri(BaseAddress, path).ToString());
-        await page.WaitForSelectorAsync("#circuit-ready[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await WaitForCircuitAsync(page);
         return page;
     }
+
+    /// <summary>Signs in as one of the configured development users, then opens <paramref name="path"/>.</summary>
+    public Task<IPage> OpenAsAsync(string userName, string path) =>
+        OpenAsync($"/account/dev-login/switch?user={Uri.EscapeDataString(userName)}&returnUrl={Uri.EscapeDataString(path)}");
+
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.WaitForSelectorAsync("#circuit-ready[data-ready='true']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    /// <summary>Saves a screenshot among the test artifacts.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
 
     private sealed class Factory(string dataDirectory) : WebApplicationFactory<Program>
     {

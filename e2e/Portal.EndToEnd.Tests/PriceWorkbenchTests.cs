@@ -7,10 +7,10 @@ namespace Portal.EndToEnd.Tests;
 public sealed class PriceWorkbenchTests(PortalServer server)
 {
     [SkippableFact]
-    public async Task UploadSuggestExcludeAndAccept()
+    public async Task AnAnalystUploadsAPhotoExcludesAComparableAcceptsAndFindsItInHistory()
     {
         Skip.IfNot(PortalServer.ChromiumAvailable, $"Chromium is not installed at {PortalServer.ChromiumPath} (apt-get install chromium).");
-        var page = await OpenAsync("/price");
+        var page = await server.OpenAsAsync("analyst@example.com", "/price");
 
         await page.SetInputFilesAsync("[data-testid=photo-upload] input[type=file]", new FilePayload { Name = "bag.jpg", MimeType = "image/jpeg", Buffer = Jpeg() });
         await page.WaitForSelectorAsync("[data-testid=photo-preview]");
@@ -20,7 +20,7 @@ public sealed class PriceWorkbenchTests(PortalServer server)
 
         await page.WaitForSelectorAsync("[data-testid=suggested-price]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         Assert.EndsWith("EUR", (await page.InnerTextAsync("[data-testid=suggested-price]")).Trim());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(PortalServer.ArtifactsDirectory, "price-result.png"), FullPage = true });
+        await PortalServer.ScreenshotAsync(page, "price-result");
 
         var exclude = page.Locator("[data-testid^=exclude-][data-excluded=false]").First;
         var testId = await exclude.GetAttributeAsync("data-testid");
@@ -28,17 +28,18 @@ public sealed class PriceWorkbenchTests(PortalServer server)
         await page.WaitForSelectorAsync($"[data-testid={testId}][data-excluded=true]");
 
         await page.ClickAsync("[data-testid=accept]");
-        await page.WaitForSelectorAsync("[data-testid=decision-saved]");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(PortalServer.ArtifactsDirectory, "price-accepted.png"), FullPage = true });
-    }
+        var saved = await page.WaitForSelectorAsync("[data-testid=decision-saved]");
+        var finalPrice = (await page.InnerTextAsync("[data-testid=suggested-price]")).Trim();
+        await PortalServer.ScreenshotAsync(page, "price-accepted");
 
-    /// <summary>Waits for the layout's marker to carry <c>data-ready</c> (a true bool renders as an empty attribute).</summary>
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await server.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 1000 } });
-        await page.GotoAsync(new Uri(server.BaseAddress, path).ToString());
-        await page.WaitForSelectorAsync("#circuit-ready[data-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
-        return page;
+        await page.GotoAsync(new Uri(server.BaseAddress, "/history").ToString());
+        await PortalServer.WaitForCircuitAsync(page);
+        var table = await page.WaitForSelectorAsync("[data-testid=history-table]");
+        var rows = await table!.InnerTextAsync();
+        Assert.Contains("analyst@example.com", rows);
+        Assert.Contains("bags", rows);
+        Assert.Contains(finalPrice.Split(' ')[0], rows);
+        await PortalServer.ScreenshotAsync(page, "history");
     }
 
     private static async Task ChooseAsync(IPage page, string select, string option)
