@@ -124,7 +124,7 @@ public sealed class PortalServer : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("Portal:DataDirectory", dataDirectory);
             builder.UseSetting("Portal:SeedDemoData", "true");
-            builder.UseSetting("Portal:DemoSales", "400");
+            builder.UseSetting("Portal:DemoSales", "3600");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         }
     }

@@ -14,7 +14,8 @@ public sealed class TrendsTests(PortalServer server)
 
         foreach (var panel in Panels)
         {
-            await page.WaitForSelectorAsync($"[data-testid={panel}] svg", new() { Timeout = 30_000 });
+            // ApexCharts draws into svg.apexcharts-svg; the panels also hold icon svgs, which must not count.
+            await page.WaitForSelectorAsync($"[data-testid={panel}] svg.apexcharts-svg", new() { Timeout = 30_000 });
         }
 
         await PortalServer.ScreenshotAsync(page, "trends");
