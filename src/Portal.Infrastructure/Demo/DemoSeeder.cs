@@ -23,7 +23,8 @@ public sealed partial class DemoSeeder(
     TimeProvider time,
     ILogger<DemoSeeder> logger)
 {
-    private const int BatchSize = 500;
+    // One batch: the lake then holds one file per month, which keeps DuckDB scans of the demo fast.
+    private const int BatchSize = 5000;
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {

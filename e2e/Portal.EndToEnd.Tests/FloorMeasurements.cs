@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SkiaSharp;
+using Xunit.Abstractions;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>
+/// The portal's latency floors, measured in a real browser and printed (artifacts/floors.json), never asserted:
+/// "Suggest price" → result, excluding a comparable → new result, navigation to Trends → first chart.
+/// </summary>
+[Collection(PortalServerCollection.Name)]
+public sealed class FloorMeasurements(PortalServer server, ITestOutputHelper output)
+{
+    private const int Runs = 8;
+
+    [SkippableFact]
+    public async Task MeasuresThePricePageAndTrendsLatencies()
+    {
+        Skip.IfNot(PortalServer.ChromiumAvailable, $"Chromium is not installed at {PortalServer.ChromiumPath} (apt-get install chromium).");
+
+        var suggest = new List<double>();
+        var exclude = new List<double>();
+        var page = await server.OpenAsAsync("analyst@example.com", "/price");
+        for (var run = 0; run < Runs; run++)
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "/price").ToString());
+            await PortalServer.WaitForCircuitAsync(page);
+            await page.SetInputFilesAsync("[data-testid=photo-upload] input[type=file]", new FilePayload { Name = $"item{run}.jpg", MimeType = "image/jpeg", Buffer = Photo(run) });
+            await page.WaitForSelectorAsync("[data-testid=photo-preview]");
+            await ChooseAsync(page, "category", "shoes");
+            await ChooseAsync(page, "condition", "good");
+            var clock = Stopwatch.StartNew();
+            await page.ClickAsync("[data-testid=suggest]");
+            await page.WaitForSelectorAsync("[data-testid=suggested-price]", new() { Timeout = 30_000 });
+            suggest.Add(clock.Elapsed.TotalMilliseconds);
+
+            var button = page.Locator("[data-testid^=exclude-][data-excluded=false]").First;
+            var testId = await button.GetAttributeAsync("data-testid");
+            clock.Restart();
+            await button.ClickAsync();
+            await page.WaitForSelectorAsync($"[data-testid={testId}][data-excluded=true]");
+            exclude.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            await page.ClickAsync($"[data-testid={testId}]");
+            await page.WaitForSelectorAsync($"[data-testid={testId}][data-excluded=false]");
+            exclude.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var trends = new List<double>();
+        var manager = await server.OpenAsAsync("manager@example.com", "/");
+        for (var run = 0; run < Runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            await manager.GotoAsync(new Uri(server.BaseAddress, "/trends").ToString());
+            await manager.WaitForSelectorAsync("svg.apexcharts-svg", new() { Timeout = 30_000 });
+            trends.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var figures = new
+        {
+            suggestToResultMs = Summary(suggest),
+            excludeToResultMs = Summary(exclude),
+            trendsFirstChartMs = Summary(trends),
+        };
+        var json = JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true });
+        output.WriteLine(json);
+        await File.WriteAllTextAsync(Path.Combine(PortalServer.ArtifactsDirectory, "floors.json"), json);
+        Assert.Equal(Runs, suggest.Count);
+        Assert.Equal(2 * Runs, exclude.Count);
+    }
+
+    private static object Summary(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return new { n = sorted.Length, median = Math.Round(Percentile(0.5), 1), p95 = Math.Round(Percentile(0.95), 1), max = Math.Round(sorted[^1], 1) };
+    }
+
+    private static async Task ChooseAsync(IPage page, string select, string option)
+    {
+        await page.ClickAsync($"[data-testid={select}]");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
+        await page.WaitForSelectorAsync(".mud-popover-open", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+    }
+
+    /// <summary>A different photo each run, so every suggestion embeds a new image.</summary>
+    private static byte[] Photo(int seed)
+    {
+        var random = new Random(seed);
+        using var bitmap = new SKBitmap(320, 320);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)), IsAntialias = true };
+            canvas.DrawRoundRect(new SKRect(40, 120, 280, 220), 30, 30, paint);
+        }
+
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+}
