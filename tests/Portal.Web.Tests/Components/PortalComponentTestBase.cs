@@ -17,6 +17,8 @@ public abstract class PortalComponentTestBase : BunitContext, IAsyncLifetime
 
     protected PortalComponentTestBase()
     {
+        // Panel queries run on the thread pool; on a busy 2-core machine a second is not always enough for them to land.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
         {

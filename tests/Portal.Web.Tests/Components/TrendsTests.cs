@@ -28,7 +28,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     {
         var cut = Render<Trends>();
 
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Query is "monthly" or "seasonal" or "brands" or "histogram")));
+        WaitForPanelQueries(cut);
         foreach (var panel in Panels)
         {
             var root = cut.Find($"[data-testid={panel}]");
@@ -43,7 +43,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     {
         var cut = Render<Trends>();
 
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Filter is not null)));
+        WaitForPanelQueries(cut);
         Assert.All(_analytics.Calls, c => Assert.Equal(new TenantId(TenantValue), c.Tenant));
         var filter = _analytics.Calls.First(c => c.Query == "monthly").Filter!;
         Assert.Equal(new AnalyticsFilter(null, null, new DateTimeOffset(2024, 4, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero)), filter);
@@ -53,7 +53,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     public void ShowsEachPanelsRowsAndQueryTimeWhenItsQueryCompletes()
     {
         var cut = Render<Trends>();
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Filter is not null)));
+        WaitForPanelQueries(cut);
 
         _analytics.Monthly.SetResult([new(2025, 1, "bags", 120.5, 10), new(2025, 2, "bags", 130, 12), new(2025, 2, "dresses", 40, 8)]);
         cut.WaitForAssertion(() => Assert.Equal("2 months · 2 categories · 30 sales", Panel(cut, "panel-monthly").QuerySelector("[data-testid=summary]")!.TextContent.Trim()));
@@ -80,7 +80,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     public void ShowsTheEmptyStateWhenNoSalesMatch()
     {
         var cut = Render<Trends>();
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Filter is not null)));
+        WaitForPanelQueries(cut);
 
         _analytics.Histogram.SetResult([]);
 
@@ -93,7 +93,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     public void ShowsTheErrorStateWhenAQueryFailsAndKeepsTheOtherPanels()
     {
         var cut = Render<Trends>();
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Filter is not null)));
+        WaitForPanelQueries(cut);
 
         _analytics.Seasonal.SetException(new InvalidOperationException("DuckDB says no: /secret/path"));
         _analytics.Histogram.SetResult([new(0, 10, 3)]);
@@ -110,7 +110,7 @@ public sealed class TrendsTests : PortalComponentTestBase
     public void ExportsThePanelsRowsAsCsv()
     {
         var cut = Render<Trends>();
-        cut.WaitForAssertion(() => Assert.Equal(4, _analytics.Calls.Count(c => c.Filter is not null)));
+        WaitForPanelQueries(cut);
         _analytics.Brands.SetResult([new("gucci", 850, 800.5, 14), new("Dolce, \"Gabbana\"", 35.25, 30, 120)]);
         cut.WaitForAssertion(() => Assert.False(Panel(cut, "panel-brands").QuerySelector("[data-testid=export-csv]")!.HasAttribute("disabled")));
 
@@ -133,6 +133,17 @@ public sealed class TrendsTests : PortalComponentTestBase
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=no-tenant]")));
         Assert.Empty(_analytics.Calls);
+    }
+
+    /// <summary>
+    /// Waits until the four panel queries have reached the port. Polled, not tied to renders: the queries start on the
+    /// thread pool and, while their answers are pending, nothing renders again to re-check a bunit WaitForAssertion.
+    /// </summary>
+    private void WaitForPanelQueries(IRenderedComponent<Trends> cut)
+    {
+        var arrived = SpinWait.SpinUntil(() => _analytics.Calls.Count(c => c.Filter is not null) == 4, TimeSpan.FromSeconds(10));
+        Assert.True(arrived, $"Calls so far: {string.Join(", ", _analytics.Calls.Select(c => c.Query))}");
+        cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("[data-testid=loading]").Count));
     }
 
     private static AngleSharp.Dom.IElement Panel(IRenderedComponent<Trends> cut, string testId) => cut.Find($"[data-testid={testId}]");

@@ -6,6 +6,10 @@ namespace Portal.Web.Components.Pages.Trends;
 /// <summary>ApexCharts options for the trend panels, built from the analytics rows (plain data, serialised by ApexChart).</summary>
 public static class TrendCharts
 {
+    /// <summary>Ten distinct colours (ApexCharts' default palette repeats after five, so six categories would share one).</summary>
+    public static readonly string[] Palette =
+        ["#1E88E5", "#43A047", "#FB8C00", "#E53935", "#8E24AA", "#00ACC1", "#6D4C41", "#C0CA33", "#D81B60", "#546E7A"];
+
     /// <summary>Average price per category as lines, one point per month of the range ("yyyy-MM" labels).</summary>
     public static object MonthlyAveragePrice(IReadOnlyList<MonthlyTrendRow> rows)
     {
@@ -14,6 +18,7 @@ public static class TrendCharts
         return new
         {
             chart = new { type = "line", toolbar = new { show = false }, zoom = new { enabled = false } },
+            colors = Palette,
             stroke = new { width = 2, curve = "smooth" },
             series = categories.Select(c => new
             {
@@ -34,6 +39,7 @@ public static class TrendCharts
         return new
         {
             chart = new { type = "bar", stacked = true, toolbar = new { show = false } },
+            colors = Palette,
             series = categories.Select(c => new
             {
                 name = c,
@@ -55,6 +61,7 @@ public static class TrendCharts
         return new
         {
             chart = new { type = "bar", toolbar = new { show = false } },
+            colors = Palette,
             series = categories.Select(c => new
             {
                 name = c,
