@@ -20,6 +20,7 @@ public sealed class PriceWorkbenchTests(PortalServer server)
 
         await page.WaitForSelectorAsync("[data-testid=suggested-price]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         Assert.EndsWith("EUR", (await page.InnerTextAsync("[data-testid=suggested-price]")).Trim());
+        await page.WaitForSelectorAsync("[data-testid=waterfall] svg.apexcharts-svg");
         await PortalServer.ScreenshotAsync(page, "price-result");
 
         var exclude = page.Locator("[data-testid^=exclude-][data-excluded=false]").First;
