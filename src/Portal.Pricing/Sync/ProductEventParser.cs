@@ -151,7 +151,7 @@ public static partial class ProductEventParser
         }
         catch (JsonException ex)
         {
-            error = new(EventError.Document, $"Malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {Truncate(ex.Message, 200)}");
+            error = new(EventError.Document, $"Malformed JSON: {Truncate(ex.Message, 240)}");
             return null;
         }
     }
@@ -337,7 +337,7 @@ public static partial class ProductEventParser
 
             if (!value.TryGetDecimal(out var number))
             {
-                Add(path, "is out of range.");
+                Add(path, "is outside the range of a decimal number.");
                 return null;
             }
 
