@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Sync;
+
+namespace Portal.Pricing.Tests.Sync;
+
+/// <summary>Guards the published schema against drifting from the code's constants.</summary>
+public sealed class EventSchemaTests
+{
+    private static readonly JsonObject Schema =
+        JsonNode.Parse(File.ReadAllText(Path.Combine(EventSamples.RepoRoot, "docs", "events", "product-event.schema.json")))!.AsObject();
+
+    private static JsonObject Defs => Schema["$defs"]!.AsObject();
+
+    private static JsonObject DetailProperties => Defs["detail"]!["properties"]!.AsObject();
+
+    [Fact]
+    public void IsDraft202012()
+    {
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", (string?)Schema["$schema"]);
+    }
+
+    [Fact]
+    public void ListsTheSameDetailTypes()
+    {
+        var types = Schema["properties"]!["detail-type"]!["enum"]!.AsArray().Select(n => (string?)n);
+
+        Assert.Equal(ProductEventTypes.All, types);
+        Assert.Equal(ProductEventTypes.All.Count, Schema["oneOf"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void ListsTheConditionWireNames()
+    {
+        var conditions = DetailProperties["condition"]!["enum"]!.AsArray().Select(n => (string?)n);
+
+        Assert.Equal(ItemConditions.All.Select(c => c.ToWireName()), conditions);
+    }
+
+    [Fact]
+    public void StatesTheSameLimits()
+    {
+        Assert.Equal(ProductEventLimits.MaxPrice, (decimal)Defs["price"]!["maximum"]!);
+        Assert.Equal(0m, (decimal)Defs["price"]!["exclusiveMinimum"]!);
+        Assert.Equal(ProductEventLimits.MaxTitleLength, (int)DetailProperties["title"]!["maxLength"]!);
+        Assert.Equal(ProductEventLimits.MaxDescriptionLength, (int)DetailProperties["description"]!["maxLength"]!);
+        Assert.Equal(ProductEventLimits.MaxBrandLength, (int)DetailProperties["brand"]!["maxLength"]!);
+        Assert.Equal(ProductEventLimits.MaxIdLength, (int)Defs["safeId"]!["maxLength"]!);
+        Assert.Equal(ProductEventLimits.MaxUrlLength, (int)Defs["imageUrl"]!["maxLength"]!);
+        Assert.Equal(ProductEventLimits.MaxImages, (int)DetailProperties["imageKeys"]!["maxItems"]!);
+        Assert.Equal(ProductEventLimits.MaxImages, (int)DetailProperties["imageUrls"]!["maxItems"]!);
+        Assert.Equal(ProductEventLimits.MaxResources, (int)Schema["properties"]!["resources"]!["maxItems"]!);
+    }
+
+    [Fact]
+    public void UsesTheImageKeyPattern()
+    {
+        Assert.Equal(@"^[a-z0-9][a-z0-9-]{0,63}/[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|webp|gif)$", (string?)Defs["imageKey"]!["pattern"]);
+    }
+}
