@@ -31,11 +31,15 @@ public sealed class FloorMeasurements(PortalServer server, ITestOutputHelper out
             await ChooseAsync(page, "category", "shoes");
             await ChooseAsync(page, "condition", "good");
             // Timed inside the page (click → DOM updated), so the test driver's own overhead does not count.
+            // A JS click does not wait for the button to be enabled, so wait for that first.
+            await page.WaitForSelectorAsync("[data-testid=suggest]:not([disabled])");
             suggest.Add(await page.EvaluateAsync<double>(ClickUntil, new[] { "suggest", "[data-testid=suggested-price]" }));
             await page.WaitForSelectorAsync("[data-testid=suggested-price]", new() { Timeout = 30_000 });
 
             var testId = await page.Locator("[data-testid^=exclude-][data-excluded=false]").First.GetAttributeAsync("data-testid");
+            await page.WaitForSelectorAsync($"[data-testid='{testId}']:not([disabled])");
             exclude.Add(await page.EvaluateAsync<double>(ClickUntil, new[] { testId!, $"[data-testid='{testId}'][data-excluded=true]" }));
+            await page.WaitForSelectorAsync($"[data-testid='{testId}']:not([disabled])");
             exclude.Add(await page.EvaluateAsync<double>(ClickUntil, new[] { testId!, $"[data-testid='{testId}'][data-excluded=false]" }));
         }
 
@@ -65,10 +69,11 @@ public sealed class FloorMeasurements(PortalServer server, ITestOutputHelper out
 
     /// <summary>Clicks the element with test id args[0] and resolves with the milliseconds until args[1] matches.</summary>
     private const string ClickUntil = """
-        ([testId, until]) => new Promise(resolve => {
+        ([testId, until]) => new Promise((resolve, reject) => {
             const start = performance.now();
             const done = () => document.querySelector(until) !== null;
-            const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); resolve(performance.now() - start); } });
+            const timer = setTimeout(() => { observer.disconnect(); reject(new Error(`${until} did not appear within 30 s`)); }, 30000);
+            const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); clearTimeout(timer); resolve(performance.now() - start); } });
             observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
             document.querySelector(`[data-testid='${testId}']`).click();
         })
