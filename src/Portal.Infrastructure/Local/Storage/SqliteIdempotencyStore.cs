@@ -62,11 +62,9 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
                AND idempotency_records.payload_sha256 = excluded.payload_sha256);
         """;
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly SqliteIdempotencyStoreOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
 
     public SqliteIdempotencyStore(SqliteIdempotencyStoreOptions options, TimeProvider timeProvider)
     {
@@ -81,13 +79,8 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
 
         _options = options;
         _timeProvider = timeProvider;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout,
+            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
     }
 
     public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string payloadSha256, TimeSpan lease, CancellationToken cancellationToken)
@@ -101,7 +94,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
 
         var now = _timeProvider.GetUtcNow();
         var token = Guid.NewGuid().ToString("N");
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: the conditional write and the read-back see the same state; concurrent claims queue on the write lock.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var claim = connection.CreateCommand())
@@ -147,7 +140,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(outcomeJson);
         var now = _timeProvider.GetUtcNow();
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "UPDATE idempotency_records SET status = 'COMPLETED', outcome = $outcome, expiry = $expiry, updated_at = $updated_at " +
@@ -166,7 +159,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
     public async Task ReleaseAsync(IdempotencyKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM idempotency_records WHERE key = $key AND status = '{InProgress}';";
         command.Parameters.AddWithValue("$key", key.Value);
@@ -176,7 +169,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
     /// <summary>Physically deletes expired records (they are already treated as absent); returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM idempotency_records WHERE expiry < $now;";
         command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToUnixTimeSeconds());
@@ -184,12 +177,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
     }
 
     /// <summary>Releases the pooled connections (and so the database file).</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaLock.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     private static void ValidateHash(string payloadSha256)
     {
@@ -197,78 +185,6 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         if (payloadSha256.Length != 64 || !payloadSha256.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
         {
             throw new ArgumentException("The payload hash must be 64 lowercase hex characters (SHA-256).", nameof(payloadSha256));
-        }
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!_schemaReady)
-        {
-            await EnsureSchemaAsync(cancellationToken);
-        }
-
-        return await OpenRawAsync(cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            var directory = Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            await using var connection = await OpenRawAsync(cancellationToken);
-            await using (var wal = connection.CreateCommand())
-            {
-                // Persistent: readers never block the writer, and the writer never blocks readers.
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            // BEGIN IMMEDIATE serialises schema creation between instances and processes sharing the file.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var statement in Schema)
-            {
-                await using var create = connection.CreateCommand();
-                create.Transaction = transaction;
-                create.CommandText = statement;
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaLock.Release();
         }
     }
 }

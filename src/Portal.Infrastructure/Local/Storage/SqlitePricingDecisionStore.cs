@@ -52,28 +52,19 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
         "CREATE INDEX IF NOT EXISTS ix_pricing_decisions_tenant_user ON pricing_decisions (tenant_id, user_name, decided_at_ms DESC);",
     ];
 
-    private readonly string _connectionString;
-    private readonly string _databasePath;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SqliteDatabase _database;
 
     public SqlitePricingDecisionStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _databasePath = Path.GetFullPath(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
+            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
     }
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
     {
         Validate(decision);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "INSERT INTO pricing_decisions (tenant_id, decision_id, user_name, decided_at, decided_at_ms, category, condition, brand, title, " +
@@ -113,7 +104,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
             return null;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {SelectColumns} FROM pricing_decisions WHERE tenant_id = $tenant AND decision_id = $id;";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -129,7 +120,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var where = new List<string> { "tenant_id = $tenant" };
         command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
@@ -174,81 +165,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
     }
 
     /// <summary>Releases the pooled connections (and so the database file).</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaLock.Dispose();
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!_schemaReady)
-        {
-            await EnsureSchemaAsync(cancellationToken);
-        }
-
-        return await OpenRawAsync(cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            var directory = Path.GetDirectoryName(_databasePath);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            await using var connection = await OpenRawAsync(cancellationToken);
-            await using (var wal = connection.CreateCommand())
-            {
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var statement in Schema)
-            {
-                await using var create = connection.CreateCommand();
-                create.Transaction = transaction;
-                create.CommandText = statement;
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
+    public void Dispose() => _database.Dispose();
 
     private static PricingDecision Read(SqliteDataReader reader) => new()
     {

@@ -85,12 +85,10 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         "CREATE INDEX ix_sales_ttl ON sales (ttl);",
     ];
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
 
     public SqliteSalesStore(SqliteStoreOptions options, TimeProvider timeProvider, ILogger<SqliteSalesStore>? logger = null)
     {
@@ -105,19 +103,13 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         _options = options;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(options.DatabasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, MigrateAsync);
     }
 
     public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken)
     {
         Validate(sale, embedding);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = InsertSql;
         var parameters = InsertParameters.AddTo(command);
@@ -138,7 +130,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
             return 0;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer waits instead of failing on upgrade.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -163,7 +155,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     {
         RequireTenant(tenant);
         ArgumentException.ThrowIfNullOrWhiteSpace(saleId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM sales WHERE tenant_id = $tenant AND sale_id = $sale_id AND ttl > $now);";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -179,7 +171,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new System.Text.StringBuilder($"SELECT {SelectColumns} FROM sales");
         AppendFilters(sql, command, query);
@@ -212,7 +204,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
         TenantId tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         RequireTenant(tenant);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Every live sale, by date: the index needs the ones without embeddings too, for medians and seasonal indexes.
         command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND ttl > $now ORDER BY sold_at_ms, sale_id;";
@@ -228,7 +220,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
 
     public async Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT DISTINCT tenant_id FROM sales WHERE ttl > $now ORDER BY tenant_id;";
         command.Parameters.AddWithValue("$now", NowSeconds());
@@ -245,7 +237,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     public async Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         RequireTenant(tenant);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT DISTINCT category FROM sales WHERE tenant_id = $tenant AND ttl > $now ORDER BY category;";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -263,7 +255,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     public async Task<long> CountSalesAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         RequireTenant(tenant);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sales WHERE tenant_id = $tenant AND ttl > $now;";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -275,7 +267,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         RequireTenant(query.Tenant);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM sales");
         AppendFilters(sql, command, query);
@@ -291,7 +283,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
             return null;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {SelectColumns} FROM sales WHERE tenant_id = $tenant AND sale_id = $sale_id AND ttl > $now;";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -361,7 +353,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     /// <summary>Physically deletes expired sales (reads already hide them); returns how many were deleted.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM sales WHERE ttl <= $now;";
         command.Parameters.AddWithValue("$now", NowSeconds());
@@ -369,115 +361,40 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
     }
 
     /// <summary>Releases the pooled connections (and so the database file).</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-        _schemaLock.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     private long TtlOf(SaleRecord sale) => sale.SoldAt.Add(_options.RetentionPeriod).ToUnixTimeSeconds();
 
     private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Versioned migrations, recorded in <c>schema_migrations</c>.</summary>
+    private async Task MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        if (!_schemaReady)
+        await SqliteDatabase.ExecuteAllAsync(connection, transaction,
+            ["CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"], cancellationToken);
+
+        long current;
+        await using (var version = connection.CreateCommand())
         {
-            await EnsureSchemaAsync(cancellationToken);
+            version.Transaction = transaction;
+            version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+            current = Convert.ToInt64(await version.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        return await OpenRawAsync(cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
+        if (current > SchemaVersion)
         {
-            await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
+            throw new InvalidOperationException($"Database '{_options.DatabasePath}' has schema version {current}; this build knows up to {SchemaVersion}.");
         }
-        catch
+
+        if (current < 1)
         {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            var directory = Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            await using var connection = await OpenRawAsync(cancellationToken);
-            await using (var wal = connection.CreateCommand())
-            {
-                // Persistent: readers never block the writer, and the writer never blocks readers.
-                wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            // BEGIN IMMEDIATE serialises migrations between processes sharing the file.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await using (var create = connection.CreateCommand())
-            {
-                create.Transaction = transaction;
-                create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);";
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            long current;
-            await using (var version = connection.CreateCommand())
-            {
-                version.Transaction = transaction;
-                version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
-                current = Convert.ToInt64(await version.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }
-
-            if (current > SchemaVersion)
-            {
-                throw new InvalidOperationException($"Database '{_options.DatabasePath}' has schema version {current}; this build knows up to {SchemaVersion}.");
-            }
-
-            if (current < 1)
-            {
-                foreach (var statement in Migration1)
-                {
-                    await using var migrate = connection.CreateCommand();
-                    migrate.Transaction = transaction;
-                    migrate.CommandText = statement;
-                    await migrate.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await using var record = connection.CreateCommand();
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (1, $at);";
-                record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
-                await record.ExecuteNonQueryAsync(cancellationToken);
-                LogMigrated(_logger, _options.DatabasePath, 1);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaLock.Release();
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, Migration1, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (1, $at);";
+            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrated(_logger, _options.DatabasePath, 1);
         }
     }
 
