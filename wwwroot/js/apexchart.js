@@ -62,15 +62,5 @@ export function destroy(handle) {
     }
 }
 
-/** Saves text as a file in the browser (used by the CSV exports). */
-export function downloadText(fileName, mimeType, text) {
-    const blob = new Blob([text], { type: mimeType });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = fileName;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+// The CSV exports share the workbench's download helper.
+export { downloadText } from "./download.js";

@@ -1,4 +1,4 @@
-// Saves text produced by the server as a file in the browser (used by the price workbench's CSV export).
+// Saves text produced by the server as a file in the browser (the workbench and trends CSV exports).
 export function downloadText(fileName, mimeType, text) {
     const blob = new Blob([text], { type: mimeType });
     const url = URL.createObjectURL(blob);
