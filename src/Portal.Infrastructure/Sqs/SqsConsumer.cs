@@ -165,11 +165,19 @@ public sealed partial class SqsConsumer(
 
     private async Task KeepInvisibleAsync(string queueUrl, Message message, SqsConsumerOptions settings, CancellationToken workDone)
     {
+        // Due times are absolute, so a late wake-up (a busy machine, a clock moved) extends at once instead of drifting.
+        var due = time.GetUtcNow() + settings.VisibilityExtensionInterval;
         while (!workDone.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(settings.VisibilityExtensionInterval, time, workDone);
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, workDone);
+                }
+
+                due += settings.VisibilityExtensionInterval;
                 await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest
                 {
                     QueueUrl = queueUrl,
