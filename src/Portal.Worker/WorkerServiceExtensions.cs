@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Sqs;
+
+namespace Portal.Worker;
+
+public static class WorkerServiceExtensions
+{
+    /// <summary>
+    /// The production worker host: the same infrastructure as the portal, the transports that feed the sync pipeline, and the
+    /// background services. Health goes to the log (a start line, then one status line per <c>Worker:HealthLogInterval</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPortalInfrastructure();
+        builder.AddSqsConsumer();
+        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<WorkerHealthLogger>();
+
+        // Background services of the sync pipeline and the nightly jobs: one line each.
+
+        return builder;
+    }
+}
