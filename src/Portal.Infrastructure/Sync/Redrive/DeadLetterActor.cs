@@ -1,0 +1,22 @@
+using Portal.Pricing.Domain;
+using Portal.Pricing.Sync;
+
+namespace Portal.Infrastructure.Sync.Redrive;
+
+/// <summary>
+/// Who acts on dead letters, taken from the signed-in identity by the caller (never from the request): an Admin sees and acts on
+/// every tenant's letters, anyone else only on their own tenant's (none without a tenant).
+/// </summary>
+public sealed record DeadLetterActor(string Name, TenantId? Tenant, bool IsAdmin)
+{
+    /// <summary>The store query that limits what this actor may see or resolve.</summary>
+    public DeadLetterQuery Scope(DeadLetterStatus? status = null, DeadLetterCategory? category = null, int limit = 100, int offset = 0) => new()
+    {
+        AllTenants = IsAdmin,
+        Tenant = IsAdmin ? null : Tenant,
+        Status = status,
+        Category = category,
+        Limit = limit,
+        Offset = offset,
+    };
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Portal.Infrastructure.Sync.Redrive;
+
+public static class RedriveServiceCollectionExtensions
+{
+    /// <summary>The dead-letter redriver (needs the <c>IDeadLetterStore</c> and the pipeline's <c>IEventSubmitter</c>).</summary>
+    public static IServiceCollection AddDeadLetterRedrive(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DeadLetterRedriver>();
+        return services;
+    }
+}
