@@ -27,7 +27,7 @@ public sealed class DeadLetterRedriverTests : IDisposable
     public DeadLetterRedriverTests()
     {
         _store = new SqliteDeadLetterStore(Path.Combine(_folder.Path, "sales.db"), _time);
-        _redriver = new DeadLetterRedriver(_store, _submitter, NullLogger<DeadLetterRedriver>.Instance);
+        _redriver = new DeadLetterRedriver(_store, NullLogger<DeadLetterRedriver>.Instance, _submitter);
     }
 
     private static CancellationToken Ct => CancellationToken.None;
@@ -140,6 +140,20 @@ public sealed class DeadLetterRedriverTests : IDisposable
         Assert.Equal("ops@acme", letter.ResolvedBy);
         Assert.Equal("test event from the vendor", letter.ResolutionNote);
         Assert.Empty(_submitter.Calls);
+    }
+
+    [Fact]
+    public async Task WithoutAPipelineLettersCanBeDiscardedButNotRedriven()
+    {
+        var redriver = new DeadLetterRedriver(_store, NullLogger<DeadLetterRedriver>.Instance);
+        var id = await AddAsync(Acme);
+
+        var result = await redriver.RedriveAsync(id, AcmeOps, Ct);
+
+        Assert.False(redriver.CanRedrive);
+        Assert.Equal(RedriveStatus.Unavailable, result.Status);
+        Assert.Equal(DeadLetterStatus.Pending, (await _store.GetAsync(id, new DeadLetterQuery { Tenant = Acme }, Ct))!.Status);
+        Assert.True(await redriver.DiscardAsync(id, AcmeOps, "no pipeline here", Ct));
     }
 
     public void Dispose()

@@ -8,13 +8,22 @@ namespace Portal.Infrastructure.Sync.Redrive;
 /// Redrives and discards dead letters for the Dead-letters page. A redrive re-submits the stored payload byte for byte through
 /// the pipeline with origin <c>redrive</c>, restricted to the actor's tenant (an Admin: the letter's tenant), then marks the
 /// letter redriven with the actor and the new outcome as its note; a letter rejected again is dead-lettered anew by the
-/// pipeline. Both actions are audited in the store (who, when, why) and in the log.
+/// pipeline. Both actions are audited in the store (who, when, why) and in the log. Without a pipeline in the process (no
+/// <see cref="IEventSubmitter"/> registered) letters can still be listed and discarded, not redriven.
 /// </summary>
-public sealed partial class DeadLetterRedriver(IDeadLetterStore store, IEventSubmitter submitter, ILogger<DeadLetterRedriver> logger)
+public sealed partial class DeadLetterRedriver(IDeadLetterStore store, ILogger<DeadLetterRedriver> logger, IEventSubmitter? submitter = null)
 {
+    /// <summary>Whether this process runs the sync pipeline that a redrive submits to.</summary>
+    public bool CanRedrive => submitter is not null;
+
     public async Task<RedriveResult> RedriveAsync(long id, DeadLetterActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        if (submitter is null)
+        {
+            return new RedriveResult(id, RedriveStatus.Unavailable, null, "The sync pipeline does not run in this process; nothing was redriven.");
+        }
+
         var letter = await store.GetAsync(id, actor.Scope(DeadLetterStatus.Pending), cancellationToken);
         if (letter is null)
         {

@@ -15,6 +15,9 @@ public enum RedriveStatus
 
     /// <summary>Re-submitted, but another operator resolved the letter meanwhile (the pipeline's idempotency makes the second submission a duplicate).</summary>
     ResolvedMeanwhile,
+
+    /// <summary>No sync pipeline runs in this process; nothing was submitted or marked.</summary>
+    Unavailable,
 }
 
 /// <summary>The result of redriving one letter: what happened and, when submitted, the new outcome and the note written to the letter.</summary>

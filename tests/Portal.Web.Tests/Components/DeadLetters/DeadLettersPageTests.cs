@@ -29,7 +29,7 @@ public sealed class DeadLettersPageTests : PortalComponentTestBase, IDisposable
         _store = new SqliteDeadLetterStore(Path.Combine(_folder, "sales.db"), _time);
         Services.AddSingleton<IDeadLetterStore>(_store);
         Services.AddSingleton<IEventSubmitter>(_submitter);
-        Services.AddSingleton(sp => new DeadLetterRedriver(sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<IEventSubmitter>(), NullLogger<DeadLetterRedriver>.Instance));
+        Services.AddSingleton(sp => new DeadLetterRedriver(sp.GetRequiredService<IDeadLetterStore>(), NullLogger<DeadLetterRedriver>.Instance, sp.GetRequiredService<IEventSubmitter>()));
         SignIn("ops@example.test", PortalRoles.Ops);
         Render<MudPopoverProvider>();
         _dialogs = Render<MudDialogProvider>();
