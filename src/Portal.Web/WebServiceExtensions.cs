@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Sqs;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;
@@ -16,6 +17,7 @@ public static class WebServiceExtensions
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {
         builder.AddPortalInfrastructure();
+        builder.AddSqsConsumer();
         builder.Services.AddHostedService<StartupWorker>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
