@@ -13,7 +13,8 @@ public sealed class AlertOptions : IValidatableObject
     /// <summary>How long one webhook POST may take.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public Uri? WebhookUri => string.IsNullOrWhiteSpace(WebhookUrl) ? null : new Uri(WebhookUrl, UriKind.Absolute);
+    /// <summary>The webhook as a URI; null when none is set or the text is not an absolute URI (validation reports that).</summary>
+    public Uri? WebhookUri => Uri.TryCreate(WebhookUrl, UriKind.Absolute, out var uri) ? uri : null;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
