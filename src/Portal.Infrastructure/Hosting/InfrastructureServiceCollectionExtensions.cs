@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
+using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
@@ -37,6 +38,7 @@ public static class InfrastructureServiceCollectionExtensions
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        builder.AddJobServices();
         return builder;
     }
 
