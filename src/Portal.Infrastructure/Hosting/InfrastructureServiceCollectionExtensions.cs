@@ -7,6 +7,7 @@ using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Jobs;
+using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
@@ -39,6 +40,7 @@ public static class InfrastructureServiceCollectionExtensions
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         builder.AddJobServices();
+        builder.AddSmartGoImport();
         return builder;
     }
 
