@@ -39,6 +39,7 @@ public static class InfrastructureServiceCollectionExtensions
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        services.AddSyncSupportServices(builder.Configuration);
         builder.AddJobServices();
         builder.AddSmartGoImport();
         return builder;
