@@ -41,6 +41,9 @@ public sealed class JobRunner : IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>This host's name in the run history (<c>Jobs:InstanceName</c>, else the machine name).</summary>
+    public string Owner => string.IsNullOrWhiteSpace(_options.InstanceName) ? Environment.MachineName : _options.InstanceName;
+
     /// <summary>The registered jobs in name order, with their schedule and next fire time (when this host schedules).</summary>
     public IReadOnlyList<JobDescription> Describe()
     {
@@ -132,8 +135,8 @@ public sealed class JobRunner : IAsyncDisposable
             throw new InvalidOperationException("The host is stopping; no job can start.");
         }
 
-        var run = new JobRun { RunId = Guid.NewGuid(), JobName = job.Name, Trigger = trigger, StartedAt = _time.GetUtcNow() };
-        var running = await _runs.TryStartAsync(run, cancellationToken);
+        var run = new JobRun { RunId = Guid.NewGuid(), JobName = job.Name, Trigger = trigger, StartedAt = _time.GetUtcNow(), Owner = Owner };
+        var running = await _runs.TryStartAsync(run, _options.StaleAfter, cancellationToken);
         if (running is not null)
         {
             JobRunnerLog.AlreadyRunning(_logger, job.Name, running.RunId);
@@ -148,6 +151,7 @@ public sealed class JobRunner : IAsyncDisposable
     private async Task ExecuteAsync(IPortalJob job, JobRun run)
     {
         var progress = new ThrottledJobProgress(run.RunId, _runs, _time, _options.ProgressInterval, _logger);
+        await using var heartbeat = _time.CreateTimer(_ => _ = BeatAsync(run.RunId), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
         JobRunStatus status;
         string? summary = null, detailUrl = null, error = null;
         try
@@ -181,6 +185,18 @@ public sealed class JobRunner : IAsyncDisposable
         {
             // The run stays Running in the store; the next start marks it Interrupted.
             JobRunnerLog.RecordFailed(_logger, job.Name, run.RunId, ex);
+        }
+    }
+
+    private async Task BeatAsync(Guid runId)
+    {
+        try
+        {
+            await _runs.HeartbeatAsync(runId, _time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            JobRunnerLog.ProgressWriteFailed(_logger, runId, ex);
         }
     }
 }

@@ -17,6 +17,14 @@ public sealed class JobsOptions
         ["validation"] = "0 0 3 * * ?",
     };
 
+    /// <summary>Names this host in the run history; a restarted host marks its own unfinished runs Interrupted. Default: the machine name.</summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>How often a running job's host records that it is alive; a run silent for 4 intervals is taken to be dead.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan StaleAfter => HeartbeatInterval * 4;
+
     /// <summary>A running job's progress is written to the run store at most this often.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -17,6 +17,11 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             }
         }
 
+        if (options.HeartbeatInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Jobs:HeartbeatInterval must be positive.");
+        }
+
         if (options.ProgressInterval <= TimeSpan.Zero)
         {
             failures.Add("Jobs:ProgressInterval must be positive.");

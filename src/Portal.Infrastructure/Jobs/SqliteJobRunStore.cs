@@ -12,7 +12,7 @@ namespace Portal.Infrastructure.Jobs;
 public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
 {
     private const string Columns =
-        "run_id, job, trigger, started_at, finished_at, status, progress_done, progress_total, progress_message, summary, detail_url, error";
+        "run_id, job, trigger, started_at, finished_at, status, progress_done, progress_total, progress_message, summary, detail_url, error, owner, heartbeat_at_ms";
 
     private static readonly string[] Schema =
     [
@@ -30,12 +30,16 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
             progress_message TEXT    NULL,
             summary          TEXT    NULL,
             detail_url       TEXT    NULL,
-            error            TEXT    NULL
+            error            TEXT    NULL,
+            owner            TEXT    NOT NULL,
+            heartbeat_at_ms  INTEGER NOT NULL
         );
         """,
         "CREATE INDEX IF NOT EXISTS ix_job_runs_job_started ON job_runs (job, started_at_ms DESC);",
         "CREATE UNIQUE INDEX IF NOT EXISTS ux_job_runs_one_running ON job_runs (job) WHERE status = 'Running';",
     ];
+
+    private const string AbandonedError = "The host stopped while the run was in progress.";
 
     private readonly SqliteDatabase _database;
 
@@ -46,17 +50,31 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
             (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
     }
 
-    public async Task<JobRun?> TryStartAsync(JobRun run, CancellationToken cancellationToken)
+    public async Task<JobRun?> TryStartAsync(JobRun run, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(staleAfter, TimeSpan.Zero);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var stale = connection.CreateCommand())
+        {
+            stale.Transaction = transaction;
+            stale.CommandText =
+                $"UPDATE job_runs SET status = 'Interrupted', finished_at = $at, error = '{AbandonedError}' " +
+                "WHERE job = $job AND status = 'Running' AND heartbeat_at_ms < $stale_ms;";
+            stale.Parameters.AddWithValue("$job", run.JobName);
+            stale.Parameters.AddWithValue("$at", SalesKeys.Timestamp(run.StartedAt));
+            stale.Parameters.AddWithValue("$stale_ms", (run.StartedAt - staleAfter).ToUnixTimeMilliseconds());
+            await stale.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
             insert.CommandText =
-                "INSERT INTO job_runs (run_id, job, trigger, started_at, started_at_ms, status, progress_done, progress_total, progress_message) " +
-                "VALUES ($id, $job, $trigger, $started, $started_ms, 'Running', $done, $total, $message) ON CONFLICT DO NOTHING;";
+                "INSERT INTO job_runs (run_id, job, trigger, started_at, started_at_ms, status, progress_done, progress_total, progress_message, owner, heartbeat_at_ms) " +
+                "VALUES ($id, $job, $trigger, $started, $started_ms, 'Running', $done, $total, $message, $owner, $started_ms) ON CONFLICT DO NOTHING;";
+            insert.Parameters.AddWithValue("$owner", run.Owner);
             insert.Parameters.AddWithValue("$id", run.RunId.ToString("D"));
             insert.Parameters.AddWithValue("$job", run.JobName);
             insert.Parameters.AddWithValue("$trigger", run.Trigger);
@@ -80,6 +98,16 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
         await transaction.CommitAsync(cancellationToken);
         return running.Count > 0 ? running[0]
             : throw new InvalidOperationException($"Run {run.RunId} of '{run.JobName}' was refused, but no running run holds the job.");
+    }
+
+    public async Task HeartbeatAsync(Guid runId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE job_runs SET heartbeat_at_ms = $at WHERE run_id = $id AND status = 'Running';";
+        command.Parameters.AddWithValue("$id", runId.ToString("D"));
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task UpdateProgressAsync(Guid runId, JobProgress progress, CancellationToken cancellationToken)
@@ -139,13 +167,17 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<int> MarkRunningAsInterruptedAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<int> MarkAbandonedAsInterruptedAsync(string owner, DateTimeOffset staleBefore, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "UPDATE job_runs SET status = 'Interrupted', finished_at = $at, error = 'The host stopped while the run was in progress.' WHERE status = 'Running';";
+            $"UPDATE job_runs SET status = 'Interrupted', finished_at = $at, error = '{AbandonedError}' " +
+            "WHERE status = 'Running' AND (owner = $owner OR heartbeat_at_ms < $stale_ms);";
         command.Parameters.AddWithValue("$at", SalesKeys.Timestamp(at));
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$stale_ms", staleBefore.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -170,6 +202,8 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
                 Summary = reader.IsDBNull(9) ? null : reader.GetString(9),
                 DetailUrl = reader.IsDBNull(10) ? null : reader.GetString(10),
                 Error = reader.IsDBNull(11) ? null : reader.GetString(11),
+                Owner = reader.GetString(12),
+                HeartbeatAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)),
             });
         }
 

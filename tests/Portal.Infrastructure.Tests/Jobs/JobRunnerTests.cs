@@ -96,6 +96,19 @@ public sealed class JobRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunningJobRecordsAHeartbeatEveryIntervalUnderThisHostsName()
+    {
+        var result = await _runner.TriggerAsync("smartgo-import", "ops", default);
+        await _job.Started;
+
+        _time.Advance(new JobsOptions().HeartbeatInterval);
+
+        var run = await WaitForRunAsync(result.RunId!.Value, r => r.HeartbeatAt > T0);
+        Assert.Equal((Environment.MachineName, T0.AddSeconds(30)), (run.Owner, run.HeartbeatAt));
+        _job.Succeed("done");
+    }
+
+    [Fact]
     public async Task AnUnknownJobIsRefused()
     {
         var result = await _runner.TriggerAsync("nightly-nothing", "ops", default);

@@ -63,14 +63,14 @@ public sealed class JobSchedulerTests : IDisposable
     }
 
     [Fact]
-    public async Task AtStartRunsLeftRunningByACrashedHostAreMarkedInterrupted()
+    public async Task AtStartTheRunsThisHostLeftRunningWhenItCrashedAreMarkedInterrupted()
     {
         var job = new GatedTestJob("nightly");
         Guid leftRunning;
         using (var crashed = new SqliteJobRunStore(Path.Combine(_root.FullName, "sales.db")))
         {
             leftRunning = Guid.NewGuid();
-            await crashed.TryStartAsync(new JobRun { RunId = leftRunning, JobName = "nightly", Trigger = "schedule", StartedAt = DateTimeOffset.UtcNow }, default);
+            await crashed.TryStartAsync(new JobRun { RunId = leftRunning, JobName = "nightly", Trigger = "schedule", StartedAt = DateTimeOffset.UtcNow, Owner = Environment.MachineName }, TimeSpan.FromMinutes(2), default);
         }
 
         using var host = BuildHost(job, enabled: false, cron: "0 0 2 * * ?");

@@ -6,6 +6,7 @@ namespace Portal.Infrastructure.Tests.Jobs;
 public sealed class SqliteJobRunStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 2, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("portal-job-runs-");
     private readonly SqliteJobRunStore _store;
 
@@ -24,19 +25,19 @@ public sealed class SqliteJobRunStoreTests : IDisposable
     public async Task ASecondRunOfTheSameJobIsRefusedWhileTheFirstIsRunning()
     {
         var first = Run("smartgo-import", T0);
-        Assert.Null(await _store.TryStartAsync(first, default));
+        Assert.Null(await _store.TryStartAsync(first, Stale, default));
 
-        var refusedBy = await _store.TryStartAsync(Run("smartgo-import", T0.AddSeconds(1), "manual:ops"), default);
+        var refusedBy = await _store.TryStartAsync(Run("smartgo-import", T0.AddSeconds(1), "manual:ops"), Stale, default);
 
         Assert.Equal(first.RunId, refusedBy?.RunId);
         Assert.Single(await _store.GetRecentAsync("smartgo-import", 10, default));
-        Assert.Null(await _store.TryStartAsync(Run("validation", T0), default));
+        Assert.Null(await _store.TryStartAsync(Run("validation", T0), Stale, default));
     }
 
     [Fact]
     public async Task ConcurrentStartsOfOneJobLetExactlyOneThrough()
     {
-        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(() => _store.TryStartAsync(Run("validation", T0.AddMilliseconds(i)), default)));
+        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(() => _store.TryStartAsync(Run("validation", T0.AddMilliseconds(i)), Stale, default)));
 
         var results = await Task.WhenAll(attempts);
 
@@ -48,7 +49,7 @@ public sealed class SqliteJobRunStoreTests : IDisposable
     public async Task AFinishedRunKeepsItsResultAndFreesTheJob()
     {
         var run = Run("smartgo-import", T0);
-        await _store.TryStartAsync(run, default);
+        await _store.TryStartAsync(run, Stale, default);
         await _store.UpdateProgressAsync(run.RunId, new JobProgress(40, 100, "40 imported"), default);
         await _store.FinishAsync(run.RunId, JobRunStatus.Succeeded, T0.AddMinutes(3), "Read 100 rows", "/ops/x", null, default);
 
@@ -58,14 +59,14 @@ public sealed class SqliteJobRunStoreTests : IDisposable
         Assert.Equal(TimeSpan.FromMinutes(3), stored.Duration);
         Assert.Equal(new JobProgress(40, 100, "40 imported"), stored.Progress);
         Assert.Equal(("Read 100 rows", "/ops/x"), (stored.Summary, stored.DetailUrl));
-        Assert.Null(await _store.TryStartAsync(Run("smartgo-import", T0.AddMinutes(5)), default));
+        Assert.Null(await _store.TryStartAsync(Run("smartgo-import", T0.AddMinutes(5)), Stale, default));
     }
 
     [Fact]
     public async Task AFinishedRunCannotBeFinishedAgainOrGetProgress()
     {
         var run = Run("validation", T0);
-        await _store.TryStartAsync(run, default);
+        await _store.TryStartAsync(run, Stale, default);
         await _store.FinishAsync(run.RunId, JobRunStatus.Failed, T0.AddMinutes(1), null, null, "boom", default);
 
         await _store.FinishAsync(run.RunId, JobRunStatus.Succeeded, T0.AddMinutes(2), "late", null, null, default);
@@ -77,21 +78,44 @@ public sealed class SqliteJobRunStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task RunsLeftRunningAreMarkedInterruptedAtStartUp()
+    public async Task AtStartUpAHostMarksItsOwnLeftoverRunsAndSilentOnesButNotAnotherLiveHostsRun()
     {
-        var left = Run("smartgo-import", T0);
-        var done = Run("validation", T0);
-        await _store.TryStartAsync(left, default);
-        await _store.TryStartAsync(done, default);
-        await _store.FinishAsync(done.RunId, JobRunStatus.Succeeded, T0.AddMinutes(1), "ok", null, null, default);
+        var mine = Run("smartgo-import", T0) with { Owner = "portal-1" };
+        var otherAlive = Run("validation", T0) with { Owner = "worker-1" };
+        var otherSilent = Run("cleanup", T0.AddMinutes(-30)) with { Owner = "worker-2" };
+        foreach (var run in new[] { mine, otherAlive, otherSilent })
+        {
+            await _store.TryStartAsync(run, Stale, default);
+        }
 
-        // A new process opening the same file.
+        await _store.HeartbeatAsync(otherAlive.RunId, T0.AddMinutes(9), default);
+
+        // portal-1 restarts at T0 + 10 min, in a new process opening the same file.
         using var restarted = new SqliteJobRunStore(Path.Combine(_root.FullName, "sales.db"));
-        Assert.Equal(1, await restarted.MarkRunningAsInterruptedAsync(T0.AddHours(1), default));
+        var now = T0.AddMinutes(10);
+        Assert.Equal(2, await restarted.MarkAbandonedAsInterruptedAsync("portal-1", now - Stale, now, default));
 
-        Assert.Equal(JobRunStatus.Interrupted, (await restarted.GetAsync(left.RunId, default))!.Status);
-        Assert.Equal(JobRunStatus.Succeeded, (await restarted.GetAsync(done.RunId, default))!.Status);
-        Assert.Null(await restarted.TryStartAsync(Run("smartgo-import", T0.AddHours(1)), default));
+        Assert.Equal(JobRunStatus.Interrupted, (await restarted.GetAsync(mine.RunId, default))!.Status);
+        Assert.Equal(JobRunStatus.Interrupted, (await restarted.GetAsync(otherSilent.RunId, default))!.Status);
+        var alive = await restarted.GetAsync(otherAlive.RunId, default);
+        Assert.Equal((JobRunStatus.Running, "worker-1", T0.AddMinutes(9)), (alive!.Status, alive.Owner, alive.HeartbeatAt));
+        Assert.Null(await restarted.TryStartAsync(Run("smartgo-import", now), Stale, default));
+    }
+
+    [Fact]
+    public async Task ARunWhoseHostWentSilentNoLongerBlocksTheJob()
+    {
+        var dead = Run("smartgo-import", T0) with { Owner = "worker-1" };
+        await _store.TryStartAsync(dead, Stale, default);
+        await _store.HeartbeatAsync(dead.RunId, T0.AddMinutes(1), default);
+
+        Assert.NotNull(await _store.TryStartAsync(Run("smartgo-import", T0.AddMinutes(2)), Stale, default));
+        var next = Run("smartgo-import", T0.AddMinutes(1) + Stale + TimeSpan.FromSeconds(1));
+        Assert.Null(await _store.TryStartAsync(next, Stale, default));
+
+        var interrupted = await _store.GetAsync(dead.RunId, default);
+        Assert.Equal(JobRunStatus.Interrupted, interrupted!.Status);
+        Assert.Equal(JobRunStatus.Running, (await _store.GetAsync(next.RunId, default))!.Status);
     }
 
     [Fact]
@@ -100,7 +124,7 @@ public sealed class SqliteJobRunStoreTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             var run = Run("validation", T0.AddDays(i));
-            await _store.TryStartAsync(run, default);
+            await _store.TryStartAsync(run, Stale, default);
             await _store.FinishAsync(run.RunId, JobRunStatus.Succeeded, T0.AddDays(i).AddMinutes(1), $"day {i}", null, null, default);
         }
 

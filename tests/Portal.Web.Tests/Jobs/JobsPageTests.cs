@@ -89,7 +89,7 @@ public sealed class JobsPageTests : PortalComponentTest
     public async Task ARunGoingInAnotherHostDisablesRunNowAndShowsItsProgress()
     {
         var elsewhere = new JobRun { RunId = Guid.NewGuid(), JobName = "smartgo-import", Trigger = JobContext.ScheduleTrigger, StartedAt = T0.AddMinutes(-5) };
-        await _runs.TryStartAsync(elsewhere, default);
+        await _runs.TryStartAsync(elsewhere, TimeSpan.FromMinutes(2), default);
         await _runs.UpdateProgressAsync(elsewhere.RunId, new JobProgress(250, 1000, "250 imported"), default);
 
         var page = Render<JobsPage>();
@@ -104,7 +104,7 @@ public sealed class JobsPageTests : PortalComponentTest
     public async Task AFailedRunShowsItsErrorAndAnOffSiteDetailUrlIsNotLinked()
     {
         var failed = new JobRun { RunId = Guid.NewGuid(), JobName = "validation", Trigger = "manual:admin", StartedAt = T0.AddHours(-1) };
-        await _runs.TryStartAsync(failed, default);
+        await _runs.TryStartAsync(failed, TimeSpan.FromMinutes(2), default);
         await _runs.FinishAsync(failed.RunId, JobRunStatus.Failed, T0.AddHours(-1).AddSeconds(4), "Half done", "https://evil.example/x", "The lake is unreadable", default);
 
         var page = Render<JobsPage>();
