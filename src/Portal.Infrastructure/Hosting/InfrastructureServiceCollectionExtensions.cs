@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
+using Portal.Infrastructure.Jobs;
+using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
@@ -40,6 +42,8 @@ public static class InfrastructureServiceCollectionExtensions
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         services.AddSyncSupportServices(builder.Configuration);
         services.AddValidationServices(builder.Configuration);
+        builder.AddJobServices();
+        builder.AddSmartGoImport();
         return builder;
     }
 
