@@ -6,10 +6,13 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
+using Portal.Infrastructure.Jobs;
+using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
+using Portal.Infrastructure.Validation;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
 using Portal.Pricing.Engine;
@@ -40,6 +43,9 @@ public static class InfrastructureServiceCollectionExtensions
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         services.AddSyncSupportServices(builder.Configuration);
         services.AddDeadLetterRedrive();
+        services.AddValidationServices(builder.Configuration);
+        builder.AddJobServices();
+        builder.AddSmartGoImport();
         return builder;
     }
 
