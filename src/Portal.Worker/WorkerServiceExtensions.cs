@@ -19,7 +19,8 @@ public static class WorkerServiceExtensions
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<WorkerHealthLogger>();
 
-        // Background services of the sync pipeline and the nightly jobs: one line each.
+        // The sync pipeline's background services (outbox lake writer, parked-event retries…): one line each, here.
+        // The job scheduler comes with AddPortalInfrastructure.
 
         return builder;
     }
