@@ -9,6 +9,7 @@ using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Sync;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
 using Portal.Pricing.Engine;
@@ -37,6 +38,7 @@ public static class InfrastructureServiceCollectionExtensions
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        services.AddSyncServices(builder.Configuration);
         return builder;
     }
 
