@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Sync;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;
@@ -17,6 +18,7 @@ public static class WebServiceExtensions
     {
         builder.AddPortalInfrastructure();
         builder.Services.AddHostedService<StartupWorker>();
+        builder.Services.AddSyncWorkers();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -65,6 +67,7 @@ public static class WebServiceExtensions
             },
         });
         app.MapPricingApi();
+        app.MapEventsApi();
         app.MapImages();
         app.MapAccount();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
