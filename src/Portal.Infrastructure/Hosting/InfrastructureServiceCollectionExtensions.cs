@@ -38,6 +38,7 @@ public static class InfrastructureServiceCollectionExtensions
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        services.AddSyncSupportServices(builder.Configuration);
         services.AddSyncServices(builder.Configuration);
         return builder;
     }

@@ -20,13 +20,7 @@ public static class SyncServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "Sync options are invalid: check durations are positive and tenant ids are valid.")
             .ValidateOnStart();
 
-        services.AddSingleton<IIdempotencyStore>(sp => new SqliteIdempotencyStore(
-            new SqliteIdempotencyStoreOptions
-            {
-                DatabasePath = DatabasePath(sp),
-                Idempotency = new IdempotencyOptions { Lease = sp.GetRequiredService<IOptions<SyncOptions>>().Value.IdempotencyLease },
-            },
-            sp.GetRequiredService<TimeProvider>()));
+        // IIdempotencyStore, IDeadLetterStore and ISaleImageResolver come from AddSyncSupportServices.
         services.AddSingleton(sp => new SqliteProductStateStore(DatabasePath(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SqliteParkedEventStore(DatabasePath(sp)));
         // The embedded sales store is its own outbox: the sale and its outbox row share one SQLite transaction.
