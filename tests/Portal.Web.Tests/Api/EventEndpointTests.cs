@@ -110,7 +110,9 @@ public sealed class EventEndpointTests(PortalFactory factory)
         var letters = await factory.Services.GetRequiredService<IDeadLetterStore>()
             .ListAsync(new DeadLetterQuery { AllTenants = true, Status = null, Limit = 1000 }, CancellationToken.None);
         Assert.Contains(letters, l => l.Category == DeadLetterCategory.ImageUnavailable && l.EventId == $"img-page-{run}");
-        Assert.Contains(letters, l => l.Category == DeadLetterCategory.UnknownTenant && l.EventId == $"bad-unknown-tenant-{run}");
+        Assert.Contains(letters, l => l.Category == DeadLetterCategory.ImageUnavailable && l.EventId == $"img-huge-{run}");
+        // A signed-in user is restricted to their own tenant, so another tenant — known or not — is "not permitted".
+        Assert.Contains(letters, l => l.Category == DeadLetterCategory.TenantNotPermitted && l.EventId == $"bad-unknown-tenant-{run}");
     }
 
     [Theory]
