@@ -14,17 +14,18 @@ internal static class CliApplication
         portal import --manifest FILE.csv --tenant T [--images-root DIR] [--currency EUR]
         portal eval (--manifest FILE.csv [--images-root DIR] | --tenant T) [--protocol loo|time] [--json]
         portal retrieval --manifest FILE.csv --label-column NAME [--images-root DIR] [--k 10] [--json]
+        portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
         """;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "short" };
 
     public static async Task<int> RunAsync(string[] args)
     {
         CliArguments arguments;
         try
         {
-            arguments = CliArguments.Parse(args, Flags);
+            arguments = CliArguments.Parse(args is ["bench", "sync", .. var rest] ? ["bench-sync", .. rest] : args, Flags);
         }
         catch (CliUsageException ex)
         {
@@ -46,6 +47,7 @@ internal static class CliApplication
                 "import" => await ImportCommand.RunAsync(arguments, cancellation.Token),
                 "eval" => await EvalCommand.RunAsync(arguments, cancellation.Token),
                 "retrieval" => await RetrievalCommand.RunAsync(arguments, cancellation.Token),
+                "bench-sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
                 _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),
             };
         }
