@@ -37,6 +37,10 @@ public sealed class SyncOptions
     /// <summary>First retry delay; doubled per retry, plus up to 50 % jitter. Zero retries at once.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Photos fetched and embedded at once within a micro-batch.</summary>
+    [Range(1, 64)]
+    public int ImageConcurrency { get; set; } = 2;
+
     /// <summary>The in-progress lease of an idempotency claim: a duplicate waits at most this long for the first delivery.</summary>
     public TimeSpan IdempotencyLease { get; set; } = TimeSpan.FromMinutes(2);
 
