@@ -8,6 +8,7 @@ using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;
 using Portal.Web.Health;
 using Portal.Web.Identity;
+using Portal.Web.Telemetry;
 
 namespace Portal.Web;
 
@@ -19,6 +20,7 @@ public static class WebServiceExtensions
         builder.AddPortalInfrastructure();
         builder.Services.AddHostedService<StartupWorker>();
         builder.Services.AddSyncWorkers();
+        builder.AddPortalTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
