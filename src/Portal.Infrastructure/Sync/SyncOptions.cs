@@ -17,9 +17,9 @@ public sealed class SyncOptions
     [Range(1, 100_000)]
     public int ChannelCapacity { get; set; } = 256;
 
-    /// <summary>The consumer takes submissions until a micro-batch holds this many events (one transaction per micro-batch).</summary>
+    /// <summary>The consumer takes up to this many waiting submissions into one micro-batch (one transaction per step per micro-batch).</summary>
     [Range(1, 10_000)]
-    public int MicroBatchMaxEvents { get; set; } = 500;
+    public int MicroBatchMaxSubmissions { get; set; } = 500;
 
     /// <summary>The Retry-After hint of a 429.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);

@@ -5,7 +5,7 @@ using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Sync;
 
-/// <summary>Reads the channel in micro-batches (up to <see cref="SyncOptions.MicroBatchMaxEvents"/> submissions) and runs the pipeline on each.</summary>
+/// <summary>Reads the channel in micro-batches (up to <see cref="SyncOptions.MicroBatchMaxSubmissions"/> submissions, 8 MB) and runs the pipeline on each.</summary>
 public sealed partial class EventConsumerService(SyncChannel channel, EventPipeline pipeline, IOptions<SyncOptions> options, ILogger<EventConsumerService> logger) : BackgroundService
 {
     private const int MaxMicroBatchBytes = 8 * 1024 * 1024;
@@ -19,7 +19,7 @@ public sealed partial class EventConsumerService(SyncChannel channel, EventPipel
             {
                 batch.Clear();
                 var bytes = 0;
-                while (batch.Count < options.Value.MicroBatchMaxEvents && bytes < MaxMicroBatchBytes && channel.Reader.TryRead(out var queued))
+                while (batch.Count < options.Value.MicroBatchMaxSubmissions && bytes < MaxMicroBatchBytes && channel.Reader.TryRead(out var queued))
                 {
                     batch.Add(queued);
                     bytes += queued.Request.Body.Length;
