@@ -15,6 +15,7 @@ internal static class CliApplication
         portal eval (--manifest FILE.csv [--images-root DIR] | --tenant T) [--protocol loo|time] [--json]
         portal retrieval --manifest FILE.csv --label-column NAME [--images-root DIR] [--k 10] [--json]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
+        portal bench-validation [--sales 1000000] [--keep EMPTY-DIR]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
         """;
 
@@ -48,6 +49,7 @@ internal static class CliApplication
                 "eval" => await EvalCommand.RunAsync(arguments, cancellation.Token),
                 "retrieval" => await RetrievalCommand.RunAsync(arguments, cancellation.Token),
                 "bench-sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
+                "bench-validation" => await BenchValidationCommand.RunAsync(arguments, cancellation.Token),
                 _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),
             };
         }

@@ -10,6 +10,7 @@ using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
+using Portal.Infrastructure.Validation;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
 using Portal.Pricing.Engine;
@@ -40,6 +41,7 @@ public static class InfrastructureServiceCollectionExtensions
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         services.AddSyncSupportServices(builder.Configuration);
         services.AddSyncServices(builder.Configuration);
+        services.AddValidationServices(builder.Configuration);
         return builder;
     }
 

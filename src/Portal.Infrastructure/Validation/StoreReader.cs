@@ -1,0 +1,200 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Portal.Infrastructure.Local.Storage;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Validation;
+
+namespace Portal.Infrastructure.Validation;
+
+/// <summary>
+/// Read-only access to the sales store's <c>sales</c> table for validation and repair. It applies the store's own liveness rule
+/// (<c>ttl &gt; now</c>) and never creates or changes the table (that is <see cref="SqliteSalesStore"/>'s job).
+/// </summary>
+internal sealed class StoreReader : IDisposable
+{
+    /// <summary>One live row as the validation scan sees it; the embedding is the raw blob, checked in place.</summary>
+    public readonly ref struct ScanRow
+    {
+        public required string Tenant { get; init; }
+        public required string YearMonth { get; init; }
+        public required string SaleId { get; init; }
+        public required string Category { get; init; }
+        public required double Price { get; init; }
+        public required string Currency { get; init; }
+        public required string? Model { get; init; }
+        public required long Dimension { get; init; }
+        public required ReadOnlySpan<byte> Embedding { get; init; }
+        public required bool HasEmbedding { get; init; }
+    }
+
+    public delegate void ScanRowHandler(in ScanRow row);
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _timeProvider;
+
+    public StoreReader(string databasePath, TimeProvider timeProvider)
+    {
+        _timeProvider = timeProvider;
+        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30), (_, _, _) => Task.CompletedTask);
+    }
+
+    /// <summary>Live rows per (tenant, "yyyy-MM").</summary>
+    public async Task<Dictionary<(string Tenant, string YearMonth), long>> CountPartitionsAsync(CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<(string, string), long>();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        if (!await HasSalesTableAsync(connection, cancellationToken))
+        {
+            return counts;
+        }
+
+        await using var command = connection.CreateCommand();
+        // sold_at is fixed-width ISO-8601 UTC, so its first seven characters are the partition's year and month.
+        command.CommandText = "SELECT tenant_id, substr(sold_at, 1, 7) AS ym, COUNT(*) FROM sales WHERE ttl > $now GROUP BY tenant_id, ym;";
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return counts;
+    }
+
+    /// <summary>Streams every live row once (no ordering: the validation aggregates per partition).</summary>
+    public async Task ScanAsync(ScanRowHandler onRow, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        if (!await HasSalesTableAsync(connection, cancellationToken))
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT tenant_id, substr(sold_at, 1, 7), sale_id, category, CAST(sold_price AS REAL), currency, embedding_model, embedding_dim, embedding " +
+            "FROM sales WHERE ttl > $now;";
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if ((++rows & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var hasEmbedding = !reader.IsDBNull(8);
+            onRow(new ScanRow
+            {
+                Tenant = reader.GetString(0),
+                YearMonth = reader.GetString(1),
+                SaleId = reader.GetString(2),
+                Category = reader.GetString(3),
+                Price = reader.GetDouble(4),
+                Currency = reader.GetString(5),
+                Model = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Dimension = reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
+                Embedding = hasEmbedding ? reader.GetFieldValue<byte[]>(8) : default,
+                HasEmbedding = hasEmbedding,
+            });
+        }
+    }
+
+    /// <summary>The live sales of one partition with their embeddings, restricted to <paramref name="saleIds"/>.</summary>
+    public async Task<List<(SaleRecord Sale, StoredEmbedding? Embedding)>> ReadPartitionAsync(
+        SalesPartition partition, IReadOnlySet<string> saleIds, CancellationToken cancellationToken)
+    {
+        var rows = new List<(SaleRecord, StoredEmbedding?)>();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        if (saleIds.Count == 0 || !await HasSalesTableAsync(connection, cancellationToken))
+        {
+            return rows;
+        }
+
+        var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT tenant_id, product_id, sale_id, category, brand, condition, title, description, sold_price, currency, sold_at, image_key, " +
+            "source, embedding, embedding_model, embedding_dim FROM sales " +
+            "WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now ORDER BY sold_at_ms, sale_id;";
+        command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
+        command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!saleIds.Contains(reader.GetString(2)))
+            {
+                continue;
+            }
+
+            var sale = new SaleRecord
+            {
+                Tenant = new TenantId(reader.GetString(0)),
+                ProductId = reader.GetString(1),
+                SaleId = reader.GetString(2),
+                Category = reader.GetString(3),
+                Brand = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Condition = !reader.IsDBNull(5) && ItemConditions.TryParse(reader.GetString(5), out var condition) ? condition : null,
+                Title = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Description = reader.IsDBNull(7) ? null : reader.GetString(7),
+                SoldPrice = decimal.Parse(reader.GetString(8), NumberStyles.Number, CultureInfo.InvariantCulture),
+                Currency = reader.GetString(9),
+                SoldAt = new DateTimeOffset(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)),
+                ImageKey = reader.IsDBNull(11) ? null : reader.GetString(11),
+                Source = reader.GetString(12),
+            };
+            StoredEmbedding? embedding = null;
+            if (!reader.IsDBNull(13))
+            {
+                // An undecodable vector is written without it rather than blocking the repair; the validation reports it.
+                EmbeddingCodec.TryDecode(reader.IsDBNull(14) ? null : reader.GetString(14), reader.IsDBNull(15) ? 0 : reader.GetInt64(15),
+                    reader.GetFieldValue<byte[]>(13), out embedding);
+            }
+
+            rows.Add((sale, embedding));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The live sale ids of one partition.</summary>
+    public async Task<List<string>> SaleIdsAsync(SalesPartition partition, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        if (!await HasSalesTableAsync(connection, cancellationToken))
+        {
+            return ids;
+        }
+
+        var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT sale_id FROM sales WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now ORDER BY sold_at_ms, sale_id;";
+        command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
+        command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+
+    private static async Task<bool> HasSalesTableAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales');";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+}

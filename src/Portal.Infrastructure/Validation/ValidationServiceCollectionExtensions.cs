@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Local.Storage;
+using Portal.Pricing.Operations;
+using Portal.Pricing.Ports;
+using Portal.Pricing.Validation;
+
+namespace Portal.Infrastructure.Validation;
+
+public static class ValidationServiceCollectionExtensions
+{
+    /// <summary>The nightly validation job, its report store, the lake repair and the alert sinks (log always, webhook when configured).</summary>
+    public static IServiceCollection AddValidationServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ValidationOptions>().Bind(configuration.GetSection(ValidationOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => o.EmbeddingDimensions.Values.All(d => d is { Length: > 0 } && d.All(x => x > 0)),
+                "Validation:EmbeddingDimensions: every model needs at least one positive dimension.")
+            .ValidateOnStart();
+        services.AddAlertServices(configuration);
+
+        services.AddSingleton(sp =>
+        {
+            var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
+            // The store's own retention (its TTL), so expired rows are left out of the lake counts exactly as the store hides them.
+            var retention = new SqliteStoreOptions { DatabasePath = portal.DatabasePath }.RetentionPeriod;
+            return new ValidationSources(portal.DatabasePath, portal.LakeDirectory, retention);
+        });
+        services.AddSingleton<IValidationReportStore>(sp =>
+            new SqliteValidationReportStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
+        services.AddSingleton(sp => new SalesValidator(
+            sp.GetRequiredService<ValidationSources>(), sp.GetRequiredService<IOptions<ValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ILakeRepairer>(sp => ActivatorUtilities.CreateInstance<LakeRepairer>(sp,
+            sp.GetRequiredService<ValidationSources>(), sp.GetRequiredService<ISalesLake>()));
+        services.AddSingleton<NightlyValidationJob>();
+        services.AddSingleton<IPortalJob>(sp => sp.GetRequiredService<NightlyValidationJob>());
+        return services;
+    }
+
+    private static void AddAlertServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAlertSink, LogAlertSink>();
+        services.AddSingleton<WebhookAlertSink>(sp => new WebhookAlertSink(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
+        services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value.WebhookUri is null
+            ? NoWebhook.Instance
+            : sp.GetRequiredService<WebhookAlertSink>());
+        services.AddSingleton<AlertPublisher>();
+    }
+
+    /// <summary>Stands in for the webhook when none is configured (registration happens before options are known).</summary>
+    private sealed class NoWebhook : IAlertSink
+    {
+        public static readonly NoWebhook Instance = new();
+
+        public Task SendAsync(Alert alert, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
