@@ -16,8 +16,10 @@ internal sealed class CliArguments
             throw new CliUsageException("No command given.");
         }
 
-        var parsed = new CliArguments(args[0]);
-        for (var i = 1; i < args.Length; i++)
+        // A command may have one sub-command word (`bench smartgo`); options start after it.
+        var hasSubcommand = args.Length > 1 && !args[1].StartsWith('-');
+        var parsed = new CliArguments(hasSubcommand ? $"{args[0]} {args[1]}" : args[0]);
+        for (var i = hasSubcommand ? 2 : 1; i < args.Length; i++)
         {
             var name = args[i];
             if (!name.StartsWith("--", StringComparison.Ordinal))

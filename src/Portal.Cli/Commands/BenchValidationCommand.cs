@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Portal.Cli.Commands;
 
 /// <summary>
-/// <c>portal bench-validation</c>: the validation floor (1,000,000 sales validated in ≤ 60 s). Generates the sales with 512-d
+/// <c>portal bench validation</c>: the validation floor (1,000,000 sales validated in ≤ 60 s). Generates the sales with 512-d
 /// embeddings into a fresh SQLite store and Parquet lake (bulk path, not timed), then times one full validation run.
 /// </summary>
 internal static class BenchValidationCommand
@@ -29,7 +29,7 @@ internal static class BenchValidationCommand
         args.AllowOnly("sales", "keep");
         var count = args.GetInt("sales", 1_000_000);
         var keep = args.Get("keep");
-        var folder = keep is null ? Directory.CreateTempSubdirectory("portal-bench-validation-").FullName : Path.GetFullPath(keep);
+        var folder = keep is null ? Directory.CreateTempSubdirectory("portal-bench validation-").FullName : Path.GetFullPath(keep);
         Directory.CreateDirectory(folder);
         var database = Path.Combine(folder, "sales.db");
         var lakeRoot = Path.Combine(folder, "lake");

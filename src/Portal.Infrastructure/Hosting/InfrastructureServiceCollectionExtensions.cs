@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Import;
+using Portal.Infrastructure.Jobs;
+using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
@@ -42,6 +44,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSyncSupportServices(builder.Configuration);
         services.AddSyncServices(builder.Configuration);
         services.AddValidationServices(builder.Configuration);
+        builder.AddJobServices();
+        builder.AddSmartGoImport();
         return builder;
     }
 

@@ -32,7 +32,7 @@ public sealed class ValidationRegistrationTests : IDisposable
     {
         using var host = Build();
 
-        var job = Assert.Single(host.Services.GetServices<IPortalJob>());
+        var job = Assert.Single(host.Services.GetServices<IPortalJob>(), j => j.Name == "validation");
         Assert.Equal("validation", job.Name);
         var sinks = host.Services.GetServices<IAlertSink>().ToList();
         Assert.Contains(sinks, s => s is LogAlertSink);
