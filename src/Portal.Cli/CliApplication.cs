@@ -16,10 +16,11 @@ internal static class CliApplication
         portal retrieval --manifest FILE.csv --label-column NAME [--images-root DIR] [--k 10] [--json]
         portal bench validation [--sales 1000000] [--keep EMPTY-DIR]
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
+        portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
         """;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "short" };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,6 +51,7 @@ internal static class CliApplication
                 "retrieval" => await RetrievalCommand.RunAsync(arguments, cancellation.Token),
                 "bench validation" => await BenchValidationCommand.RunAsync(arguments, cancellation.Token),
                 "bench smartgo" => await BenchSmartGoCommand.RunAsync(arguments, cancellation.Token),
+                "bench sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
                 _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),
             };
         }

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sqs;
+using Portal.Infrastructure.Sync;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;
 using Portal.Web.Health;
 using Portal.Web.Identity;
+using Portal.Web.Telemetry;
 
 namespace Portal.Web;
 
@@ -19,6 +21,8 @@ public static class WebServiceExtensions
         builder.AddPortalInfrastructure();
         builder.AddSqsConsumer();
         builder.Services.AddHostedService<StartupWorker>();
+        builder.Services.AddSyncWorkers();
+        builder.AddPortalTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -67,6 +71,7 @@ public static class WebServiceExtensions
             },
         });
         app.MapPricingApi();
+        app.MapEventsApi();
         app.MapImages();
         app.MapAccount();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

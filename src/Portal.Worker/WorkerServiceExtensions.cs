@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sqs;
+using Portal.Infrastructure.Sync;
 
 namespace Portal.Worker;
 
@@ -19,8 +20,9 @@ public static class WorkerServiceExtensions
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<WorkerHealthLogger>();
 
-        // The sync pipeline's background services (outbox lake writer, parked-event retries…): one line each, here.
-        // The job scheduler comes with AddPortalInfrastructure.
+        // The sync pipeline's background services (channel consumer, outbox lake writer, parked-event retries); the job
+        // scheduler comes with AddPortalInfrastructure.
+        builder.Services.AddSyncWorkers();
 
         return builder;
     }

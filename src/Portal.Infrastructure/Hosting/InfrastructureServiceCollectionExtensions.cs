@@ -12,6 +12,7 @@ using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
+using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Validation;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
@@ -43,6 +44,7 @@ public static class InfrastructureServiceCollectionExtensions
         AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         services.AddSyncSupportServices(builder.Configuration);
         services.AddDeadLetterRedrive();
+        services.AddSyncServices(builder.Configuration);
         services.AddValidationServices(builder.Configuration);
         builder.AddJobServices();
         builder.AddSmartGoImport();

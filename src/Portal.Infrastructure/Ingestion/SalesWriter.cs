@@ -1,30 +1,24 @@
+using Portal.Infrastructure.Sync;
 using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
 using Portal.Pricing.Similarity;
+using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Ingestion;
 
 /// <summary>
-/// Writes sold items everywhere they belong: the store (idempotent by sale id), then the lake for the ones that were new,
-/// then the in-memory index. Re-running with the same sales adds nothing.
+/// Writes sold items everywhere they belong, through the same outbox as the sync pipeline: the sales and their outbox rows
+/// in one transaction (idempotent by sale id), then the outbox drained into the lake, then the in-memory index.
+/// Re-running with the same sales adds nothing; a crash after the store write leaves outbox rows the lake writer drains later.
 /// </summary>
-public sealed class SalesWriter(ISalesStore store, ISalesLake lake, ISalesIndex index)
+public sealed class SalesWriter(ISalesOutbox outbox, LakeWriter lakeWriter, ISalesIndex index)
 {
     public async Task<int> WriteAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> batch, CancellationToken cancellationToken)
     {
-        var added = new List<LakeRow>(batch.Count);
-        foreach (var (sale, embedding) in batch)
-        {
-            if (await store.AddSaleAsync(sale, embedding, cancellationToken))
-            {
-                added.Add(new LakeRow(sale, embedding));
-            }
-        }
+        ArgumentNullException.ThrowIfNull(batch);
+        var added = await outbox.AddSalesWithOutboxAsync(batch, cancellationToken);
 
-        if (added.Count > 0)
-        {
-            await lake.AppendAsync(added, cancellationToken);
-        }
+        // Importers and the seeder expect the lake to hold their rows when the call returns.
+        await lakeWriter.DrainAsync(force: true, cancellationToken);
 
         // The index ignores sale ids it already holds, so adding the whole batch is safe after a crash mid-way.
         foreach (var (sale, embedding) in batch)
@@ -32,6 +26,6 @@ public sealed class SalesWriter(ISalesStore store, ISalesLake lake, ISalesIndex 
             index.Add(sale, embedding);
         }
 
-        return added.Count;
+        return added.Count(a => a);
     }
 }

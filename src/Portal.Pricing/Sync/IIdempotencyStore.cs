@@ -30,6 +30,46 @@ public interface IIdempotencyStore
 
     /// <summary>Deletes the IN_PROGRESS record after a handler failure so a retry runs; a COMPLETED record is kept.</summary>
     Task ReleaseAsync(IdempotencyKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryBeginAsync"/> for many keys, in order (a key repeated later in the list sees the earlier claim). A store
+    /// may do it in one transaction (a micro-batch's group commit); by default it claims one key at a time.
+    /// </summary>
+    async Task<IReadOnlyList<IdempotencyClaim>> TryBeginManyAsync(IReadOnlyList<(IdempotencyKey Key, string PayloadSha256)> claims, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        var results = new IdempotencyClaim[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
+        {
+            results[i] = await TryBeginAsync(claims[i].Key, claims[i].PayloadSha256, lease, cancellationToken);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> for many keys; instead of throwing for a record that is no longer live it returns false
+    /// at that position. By default one key at a time.
+    /// </summary>
+    async Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<(IdempotencyKey Key, string OutcomeJson)> completions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        var results = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            try
+            {
+                await CompleteAsync(completions[i].Key, completions[i].OutcomeJson, cancellationToken);
+                results[i] = true;
+            }
+            catch (InvalidOperationException)
+            {
+                results[i] = false;
+            }
+        }
+
+        return results;
+    }
 }
 
 /// <summary>An idempotency key: <c>IDEM#{tenant}#{eventType}#{eventId}</c>.</summary>

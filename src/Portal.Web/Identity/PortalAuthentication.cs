@@ -69,7 +69,9 @@ public static class PortalAuthentication
             .AddPolicy(PortalPolicies.Pricing, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Sales, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Trends, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Manager, PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.Operations, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Ops, PortalRoles.Admin));
+            .AddPolicy(PortalPolicies.Operations, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Ops, PortalRoles.Admin))
+            .AddPolicy(PortalPolicies.EventPublisher, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsInRole(PortalRoles.EventPublisher)
+                || c.User.HasClaim(claim => claim.Type == PortalClaims.Tenant) && (c.User.IsInRole(PortalRoles.Ops) || c.User.IsInRole(PortalRoles.Admin))));
         return services;
     }
 

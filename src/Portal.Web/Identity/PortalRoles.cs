@@ -9,6 +9,9 @@ public static class PortalRoles
     public const string Admin = "Admin";
 
     public static IReadOnlyList<string> All { get; } = [Analyst, Manager, Ops, Admin];
+
+    /// <summary>An application (not a person) that publishes marketplace events for any known tenant: the Entra ID app role of the publisher's token.</summary>
+    public const string EventPublisher = "EventPublisher";
 }
 
 /// <summary>Authorization policies; pages use these names, never role strings.</summary>
@@ -28,4 +31,7 @@ public static class PortalPolicies
 
     /// <summary>Sync and validation pages: Ops, Admin.</summary>
     public const string Operations = "Operations";
+
+    /// <summary><c>POST /api/events</c>: the EventPublisher app role (any tenant), or Ops/Admin users (their own tenant only).</summary>
+    public const string EventPublisher = "EventPublisher";
 }

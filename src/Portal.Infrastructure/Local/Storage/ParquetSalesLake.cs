@@ -22,7 +22,25 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
         RowGroupSize = options.RowGroupSize,
     };
 
-    public async Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
+    {
+        var stamp = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        return WriteAsync(rows, () => $"part-{stamp}-{Guid.NewGuid():N}.parquet", overwrite: false, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> WriteBatchAsync(string batchName, IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchName);
+        if (!batchName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException("A batch name may only hold ASCII letters, digits, '-' and '_'.", nameof(batchName));
+        }
+
+        // Same batch, same partition → same file name: a rewrite after a crash replaces the file.
+        return WriteAsync(rows, () => $"part-{batchName}.parquet", overwrite: true, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyList<LakeRow> rows, Func<string> fileName, bool overwrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.RootDirectory);
@@ -36,7 +54,6 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
             }
         }
 
-        var stamp = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         var written = new List<string>();
         var partitions = rows.GroupBy(r => (Tenant: r.Sale.Tenant.Value, r.Sale.SoldAt.UtcDateTime.Year, r.Sale.SoldAt.UtcDateTime.Month))
             .OrderBy(g => g.Key.Tenant, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Month);
@@ -45,9 +62,9 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
             cancellationToken.ThrowIfCancellationRequested();
             var folder = PartitionFolder(options.RootDirectory, partition.Key.Tenant, partition.Key.Year, partition.Key.Month);
             Directory.CreateDirectory(folder);
-            var name = $"part-{stamp}-{Guid.NewGuid():N}.parquet";
+            var name = fileName();
             var final = Path.Combine(folder, name);
-            var temp = Path.Combine(folder, $".{name}{TempSuffix}");
+            var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{TempSuffix}");
             try
             {
                 await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -56,7 +73,7 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
                     await stream.FlushAsync(cancellationToken);
                 }
 
-                File.Move(temp, final);
+                File.Move(temp, final, overwrite);
             }
             catch
             {

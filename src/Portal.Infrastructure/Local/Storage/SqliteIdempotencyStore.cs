@@ -83,56 +83,112 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
             (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
     }
 
-    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string payloadSha256, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string payloadSha256, TimeSpan lease, CancellationToken cancellationToken) =>
+        (await TryBeginManyAsync([(key, payloadSha256)], lease, cancellationToken))[0];
+
+    /// <summary>Claims the keys in order inside ONE immediate transaction (a micro-batch pays for one commit, not one per event).</summary>
+    public async Task<IReadOnlyList<IdempotencyClaim>> TryBeginManyAsync(IReadOnlyList<(IdempotencyKey Key, string PayloadSha256)> claims, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ValidateHash(payloadSha256);
+        ArgumentNullException.ThrowIfNull(claims);
+        foreach (var (key, payloadSha256) in claims)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            ValidateHash(payloadSha256);
+        }
+
         if (lease <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(lease), lease, "The lease must be positive.");
         }
 
+        if (claims.Count == 0)
+        {
+            return [];
+        }
+
         var now = _timeProvider.GetUtcNow();
-        var token = Guid.NewGuid().ToString("N");
         await using var connection = await _database.OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: the conditional write and the read-back see the same state; concurrent claims queue on the write lock.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var claim = connection.CreateCommand())
-        {
-            claim.Transaction = transaction;
-            claim.CommandText = ClaimSql;
-            claim.Parameters.AddWithValue("$key", key.Value);
-            claim.Parameters.AddWithValue("$tenant", key.Tenant.Value);
-            claim.Parameters.AddWithValue("$hash", payloadSha256);
-            claim.Parameters.AddWithValue("$expiry", now.Add(_options.Idempotency.Expiry).ToUnixTimeSeconds());
-            claim.Parameters.AddWithValue("$lease_expiry_ms", now.Add(lease).ToUnixTimeMilliseconds());
-            claim.Parameters.AddWithValue("$token", token);
-            claim.Parameters.AddWithValue("$updated_at", SalesKeys.Timestamp(now));
-            claim.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
-            claim.Parameters.AddWithValue("$now_ms", now.ToUnixTimeMilliseconds());
-            await claim.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var claim = connection.CreateCommand();
+        claim.Transaction = transaction;
+        claim.CommandText = ClaimSql;
+        var keyParameter = claim.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
+        var tenantParameter = claim.Parameters.Add(new SqliteParameter("$tenant", DBNull.Value));
+        var hashParameter = claim.Parameters.Add(new SqliteParameter("$hash", DBNull.Value));
+        var tokenParameter = claim.Parameters.Add(new SqliteParameter("$token", DBNull.Value));
+        claim.Parameters.AddWithValue("$expiry", now.Add(_options.Idempotency.Expiry).ToUnixTimeSeconds());
+        claim.Parameters.AddWithValue("$lease_expiry_ms", now.Add(lease).ToUnixTimeMilliseconds());
+        claim.Parameters.AddWithValue("$updated_at", SalesKeys.Timestamp(now));
+        claim.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
+        claim.Parameters.AddWithValue("$now_ms", now.ToUnixTimeMilliseconds());
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT claim_token, status, payload_sha256, outcome FROM idempotency_records WHERE key = $key;";
+        var readKeyParameter = read.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
 
-        IdempotencyClaim result;
-        await using (var read = connection.CreateCommand())
+        var results = new IdempotencyClaim[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
         {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT claim_token, status, payload_sha256, outcome FROM idempotency_records WHERE key = $key;";
-            read.Parameters.AddWithValue("$key", key.Value);
+            var (key, payloadSha256) = claims[i];
+            var token = Guid.NewGuid().ToString("N");
+            keyParameter.Value = key.Value;
+            tenantParameter.Value = key.Tenant.Value;
+            hashParameter.Value = payloadSha256;
+            tokenParameter.Value = token;
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+
+            readKeyParameter.Value = key.Value;
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
                 throw new InvalidOperationException($"Idempotency record '{key.Value}' vanished inside its own transaction.");
             }
 
-            result = reader.GetString(0) == token ? IdempotencyClaim.Started
+            results[i] = reader.GetString(0) == token ? IdempotencyClaim.Started
                 : !string.Equals(reader.GetString(2), payloadSha256, StringComparison.Ordinal) ? IdempotencyClaim.PayloadMismatch
                 : reader.GetString(1) == Completed ? IdempotencyClaim.Completed(reader.IsDBNull(3) ? string.Empty : reader.GetString(3))
                 : IdempotencyClaim.InProgress;
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return result;
+        return results;
+    }
+
+    /// <summary>Completes the keys inside ONE transaction; false where the record was no longer live.</summary>
+    public async Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<(IdempotencyKey Key, string OutcomeJson)> completions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            "UPDATE idempotency_records SET status = 'COMPLETED', outcome = $outcome, expiry = $expiry, updated_at = $updated_at " +
+            "WHERE key = $key AND expiry >= $now;";
+        var keyParameter = command.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
+        var outcomeParameter = command.Parameters.Add(new SqliteParameter("$outcome", DBNull.Value));
+        command.Parameters.AddWithValue("$expiry", now.Add(_options.Idempotency.Expiry).ToUnixTimeSeconds());
+        command.Parameters.AddWithValue("$updated_at", SalesKeys.Timestamp(now));
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
+        var results = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(completions[i].Key);
+            ArgumentNullException.ThrowIfNull(completions[i].OutcomeJson);
+            keyParameter.Value = completions[i].Key.Value;
+            outcomeParameter.Value = completions[i].OutcomeJson;
+            results[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
     }
 
     public async Task CompleteAsync(IdempotencyKey key, string outcomeJson, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
+using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;
 
@@ -25,9 +26,9 @@ namespace Portal.Infrastructure.Local.Storage;
 /// is logged and the sale is returned without an embedding.</item>
 /// </list>
 /// </remarks>
-public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
+public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private const string Columns =
         "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
@@ -395,6 +396,17 @@ public sealed partial class SqliteSalesStore : ISalesStore, IDisposable
             record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
             await record.ExecuteNonQueryAsync(cancellationToken);
             LogMigrated(_logger, _options.DatabasePath, 1);
+        }
+
+        if (current < 2)
+        {
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, OutboxMigration, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (2, $at);";
+            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrated(_logger, _options.DatabasePath, 2);
         }
     }
 

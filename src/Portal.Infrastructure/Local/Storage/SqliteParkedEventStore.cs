@@ -1,0 +1,139 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Portal.Pricing.Domain;
+
+namespace Portal.Infrastructure.Local.Storage;
+
+/// <summary>An event that arrived before its predecessor, kept byte for byte until it can be applied or expires.</summary>
+public sealed record ParkedEvent
+{
+    public long Id { get; init; }
+    public required TenantId Tenant { get; init; }
+    public required string ProductId { get; init; }
+    public required string EventId { get; init; }
+    public required string DetailType { get; init; }
+    public required string Payload { get; init; }
+    public required string Transport { get; init; }
+    public required DateTimeOffset EventTime { get; init; }
+    /// <summary>Event time + the maximum event age: past it the event is dead-lettered.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+    public required DateTimeOffset ParkedAt { get; init; }
+    public int Attempts { get; init; } = 1;
+}
+
+/// <summary>Parked events (<c>parked_events</c>) in the shared SQLite file; one row per (tenant, detail-type, event id).</summary>
+public sealed class SqliteParkedEventStore : IDisposable
+{
+    private static readonly string[] Schema =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS parked_events (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_id     TEXT    NOT NULL,
+            product_id    TEXT    NOT NULL,
+            event_id      TEXT    NOT NULL,
+            detail_type   TEXT    NOT NULL,
+            payload       TEXT    NOT NULL,
+            transport     TEXT    NOT NULL,
+            event_time_ms INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            parked_at_ms  INTEGER NOT NULL,
+            attempts      INTEGER NOT NULL,
+            UNIQUE (tenant_id, detail_type, event_id)
+        );
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_parked_events_product ON parked_events (tenant_id, product_id);",
+    ];
+
+    private const string Columns = "id, tenant_id, product_id, event_id, detail_type, payload, transport, event_time_ms, expires_at_ms, parked_at_ms, attempts";
+
+    private readonly SqliteDatabase _database;
+
+    public SqliteParkedEventStore(string databasePath, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        _database = new SqliteDatabase(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30),
+            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+    }
+
+    /// <summary>Parks the event; a second park of the same event only counts an attempt.</summary>
+    public async Task ParkAsync(ParkedEvent parked, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parked);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"INSERT INTO parked_events ({Columns[4..]}) VALUES ($tenant, $product, $event, $type, $payload, $transport, $event_time, $expires, $parked, 1) " +
+            "ON CONFLICT (tenant_id, detail_type, event_id) DO UPDATE SET attempts = attempts + 1;";
+        command.Parameters.AddWithValue("$tenant", parked.Tenant.Value);
+        command.Parameters.AddWithValue("$product", parked.ProductId);
+        command.Parameters.AddWithValue("$event", parked.EventId);
+        command.Parameters.AddWithValue("$type", parked.DetailType);
+        command.Parameters.AddWithValue("$payload", parked.Payload);
+        command.Parameters.AddWithValue("$transport", parked.Transport);
+        command.Parameters.AddWithValue("$event_time", parked.EventTime.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$expires", parked.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$parked", parked.ParkedAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The parked events of one product, oldest event first (listed → updated → sold order by event time).</summary>
+    public Task<IReadOnlyList<ParkedEvent>> ListForProductAsync(TenantId tenant, string productId, CancellationToken cancellationToken) =>
+        ListAsync("WHERE tenant_id = $tenant AND product_id = $product ORDER BY event_time_ms, id", cancellationToken,
+            ("$tenant", tenant.Value), ("$product", productId));
+
+    public Task<IReadOnlyList<ParkedEvent>> ListAllAsync(int limit, CancellationToken cancellationToken) =>
+        ListAsync("ORDER BY event_time_ms, id LIMIT $limit", cancellationToken, ("$limit", limit));
+
+    public async Task<bool> RemoveAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM parked_events WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM parked_events;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private async Task<IReadOnlyList<ParkedEvent>> ListAsync(string clause, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM parked_events {clause};";
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var results = new List<ParkedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(new ParkedEvent
+            {
+                Id = reader.GetInt64(0),
+                Tenant = new TenantId(reader.GetString(1)),
+                ProductId = reader.GetString(2),
+                EventId = reader.GetString(3),
+                DetailType = reader.GetString(4),
+                Payload = reader.GetString(5),
+                Transport = reader.GetString(6),
+                EventTime = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                ParkedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+                Attempts = reader.GetInt32(10),
+            });
+        }
+
+        return results;
+    }
+}

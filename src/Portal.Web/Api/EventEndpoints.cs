@@ -1,0 +1,124 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Portal.Pricing.Sync;
+using Portal.Web.Identity;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// <c>POST /api/events</c>: one marketplace event envelope or a JSON array of up to 100, into the sync pipeline.
+/// 202 with an outcome per event; 400 when the body as a whole is refused (not JSON, more than 100 events); 429 with
+/// Retry-After when the pipeline is full (nothing taken). See <c>docs/events/README.md</c>.
+/// </summary>
+public static class EventEndpoints
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/events", SubmitAsync)
+            .RequireAuthorization(PortalPolicies.EventPublisher)
+            .DisableAntiforgery()
+            .WithTags("Events")
+            .WithName("SubmitEvents")
+            .WithSummary("Submit marketplace product events (one envelope or a batch of up to 100).")
+            .Accepts<object>("application/json")
+            .Produces<EventSubmissionResponse>(StatusCodes.Status202Accepted)
+            .Produces<EventSubmissionResponse>(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return endpoints;
+    }
+
+    /// <summary>The response body: per-event outcomes in submission order, or the errors that refused the whole body.</summary>
+    public sealed record EventSubmissionResponse(int Accepted, int Duplicate, int Rejected, int Parked, int Failed, IReadOnlyList<EventOutcomeResponse> Events, IReadOnlyList<EventError> BatchErrors);
+
+    public sealed record EventOutcomeResponse(int Index, string? EventId, string Status, IReadOnlyList<EventError> Reasons);
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, IEventSubmitter submitter, CancellationToken cancellationToken)
+    {
+        var user = http.User;
+        var isPublisherApp = user.IsInRole(PortalRoles.EventPublisher);
+        var hasTenant = user.TryGetTenant(out var tenant);
+        if (!isPublisherApp && !hasTenant)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No tenant", detail: "The signed-in identity is not mapped to a tenant.");
+        }
+
+        if (http.Request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the event envelope (or an array of them) as application/json.");
+        }
+
+        const int limit = ProductEventLimits.MaxBatchBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request.Body, limit, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
+        }
+        catch (InvalidDataException)
+        {
+            return TooLarge(limit);
+        }
+
+        // A signed-in person publishes only for their own tenant; the publisher app for any known tenant.
+        var origin = new EventSubmissionOrigin(EventSubmissionOrigin.Http, isPublisherApp ? null : tenant, user.Identity?.Name);
+        EventSubmissionResult result;
+        try
+        {
+            result = await submitter.SubmitAsync(body, origin, cancellationToken);
+        }
+        catch (EventBackPressureException ex)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many events", detail: ex.Message);
+        }
+
+        var events = result.Outcomes.Select(o => new EventOutcomeResponse(o.Index, o.EventId, StatusName(o.Status), o.Reasons)).ToList();
+        var response = new EventSubmissionResponse(
+            Count(result, EventOutcomeStatus.Accepted), Count(result, EventOutcomeStatus.Duplicate), Count(result, EventOutcomeStatus.Rejected),
+            Count(result, EventOutcomeStatus.Parked), Count(result, EventOutcomeStatus.Failed), events, result.BatchErrors);
+        return result.IsBatchRejected
+            ? Results.Json(response, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Json(response, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    internal static string StatusName(EventOutcomeStatus status) => status.ToString().ToLowerInvariant();
+
+    private static int Count(EventSubmissionResult result, EventOutcomeStatus status) => result.Outcomes.Count(o => o.Status == status);
+
+    private static async Task<byte[]> ReadBodyAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new InvalidDataException("The body is larger than the limit.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge(int limit) =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"The body is larger than {limit} bytes (at most 100 events).");
+}
