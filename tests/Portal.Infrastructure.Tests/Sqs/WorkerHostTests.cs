@@ -11,7 +11,7 @@ using Portal.Worker;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 
-/// <summary>The worker host as composed by <c>AddWorkerServices</c>: it starts, consumes the queue and reports its totals.</summary>
+/// <summary>The worker host as composed by <c>AddWorkerServices</c>: it starts, consumes the queue through the real pipeline and reports its totals.</summary>
 public sealed class WorkerHostTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 15, 0, 0, TimeSpan.Zero));
@@ -38,7 +38,6 @@ public sealed class WorkerHostTests : IAsyncLifetime
             await sender.SendMessageAsync(queue, "{\"not\": \"an envelope\"}");
         }
 
-        var submitter = new ParsingEventSubmitter();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -48,7 +47,6 @@ public sealed class WorkerHostTests : IAsyncLifetime
             ["Sync:Sqs:Region"] = "eu-west-1",
         });
         builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddSingleton<IEventSubmitter>(submitter);
         builder.Services.AddSingleton<IAmazonSQS>(_ => new AmazonSQSClient(credentials, SqsServiceCollectionExtensions.CreateClientConfig(options)));
         builder.AddWorkerServices();
         using var host = builder.Build();
@@ -61,7 +59,11 @@ public sealed class WorkerHostTests : IAsyncLifetime
             Assert.True(SpinWait.SpinUntil(() => status.Deleted == 1, TimeSpan.FromSeconds(30)));
             Assert.Equal(1, status.Received);
             Assert.Equal(0, status.LeftForRedelivery);
-            Assert.Equal(EventOutcomeStatus.Rejected, Assert.Single(Assert.Single(submitter.Results).Result.Outcomes).Status);
+            // The real pipeline refused the body and kept it as a dead letter; nothing reached the sales store.
+            var letters = host.Services.GetRequiredService<IDeadLetterStore>();
+            var letter = Assert.Single(await letters.ListAsync(new DeadLetterQuery { AllTenants = true }, CancellationToken.None));
+            Assert.Equal(DeadLetterCategory.Schema, letter.Category);
+            Assert.Equal(EventSubmissionOrigin.Sqs, letter.Transport);
         }
         finally
         {
