@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
+using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.SmartGo;
@@ -17,8 +18,10 @@ using Portal.Infrastructure.Validation;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
 using Portal.Pricing.Engine;
+using Portal.Pricing.Operations;
 using Portal.Pricing.Ports;
 using Portal.Pricing.Similarity;
+using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 
@@ -41,7 +44,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddOptions<PricingLimits>().Bind(builder.Configuration.GetSection(PricingLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
-        AddLocalAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        AddLocalAdapters(services, builder.Configuration, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         services.AddSyncSupportServices(builder.Configuration);
         services.AddDeadLetterRedrive();
         services.AddSyncServices(builder.Configuration);
@@ -74,13 +77,19 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<RetrievalEvaluator>();
     }
 
-    private static void AddLocalAdapters(IServiceCollection services, OnnxEmbedderOptions embedderOptions)
+    private static void AddLocalAdapters(IServiceCollection services, IConfiguration configuration, OnnxEmbedderOptions embedderOptions)
     {
         services.AddSingleton<ISalesStore>(sp =>
         {
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
             return new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = portal.DatabasePath }, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName))
+            .Validate(o => o.DrainedOutboxRetention >= TimeSpan.Zero, "Housekeeping:DrainedOutboxRetention must not be negative.").ValidateOnStart();
+        services.AddSingleton<IPortalJob>(sp => new HousekeepingJob(
+            (SqliteSalesStore)sp.GetRequiredService<ISalesStore>(),
+            (SqliteIdempotencyStore)sp.GetRequiredService<IIdempotencyStore>(),
+            sp.GetRequiredService<IOptions<HousekeepingOptions>>()));
         services.AddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
         services.AddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISalesAnalytics>(sp => new DuckDbSalesAnalytics(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));

@@ -15,6 +15,7 @@ public sealed class JobsOptions
     {
         ["smartgo-import"] = "0 0 2 * * ?",
         ["validation"] = "0 0 3 * * ?",
+        ["housekeeping"] = "0 0 4 * * ?",
     };
 
     /// <summary>Names this host in the run history; a restarted host marks its own unfinished runs Interrupted. Default: the machine name.</summary>
