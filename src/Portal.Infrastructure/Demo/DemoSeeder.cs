@@ -31,6 +31,8 @@ public sealed partial class DemoSeeder(
         var settings = options.Value;
         var tenant = new TenantId(settings.DemoTenant);
         var stopwatch = Stopwatch.StartNew();
+        // The published product.sold example names this photo by its key; storing the same bytes again is a no-op.
+        await images.SaveAsync(tenant.Value, DemoSamples.ShoePhoto, DemoSamples.ShoeContentType, cancellationToken);
         var existing = await store.CountSalesAsync(tenant, cancellationToken);
         if (existing >= settings.DemoSales)
         {
