@@ -115,8 +115,7 @@ internal sealed class StoreReader : IDisposable
         var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT tenant_id, product_id, sale_id, category, brand, condition, title, description, sold_price, currency, sold_at, image_key, " +
-            "source, embedding, embedding_model, embedding_dim FROM sales " +
+            $"SELECT {SqliteSalesStore.SelectColumns} FROM sales " +
             "WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now ORDER BY sold_at_ms, sale_id;";
         command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
         command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
@@ -130,22 +129,7 @@ internal sealed class StoreReader : IDisposable
                 continue;
             }
 
-            var sale = new SaleRecord
-            {
-                Tenant = new TenantId(reader.GetString(0)),
-                ProductId = reader.GetString(1),
-                SaleId = reader.GetString(2),
-                Category = reader.GetString(3),
-                Brand = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Condition = !reader.IsDBNull(5) && ItemConditions.TryParse(reader.GetString(5), out var condition) ? condition : null,
-                Title = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Description = reader.IsDBNull(7) ? null : reader.GetString(7),
-                SoldPrice = decimal.Parse(reader.GetString(8), NumberStyles.Number, CultureInfo.InvariantCulture),
-                Currency = reader.GetString(9),
-                SoldAt = new DateTimeOffset(DateTime.Parse(reader.GetString(10), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)),
-                ImageKey = reader.IsDBNull(11) ? null : reader.GetString(11),
-                Source = reader.GetString(12),
-            };
+            var sale = SqliteSalesStore.ReadSale(reader);
             StoredEmbedding? embedding = null;
             if (!reader.IsDBNull(13))
             {

@@ -34,7 +34,8 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
         "description, sold_price, currency, sold_at, sold_at_ms, season, image_key, source, ttl, embedding, embedding_model, embedding_dim";
 
-    private const string SelectColumns =
+    /// <summary>The columns <see cref="ReadSale"/> reads, in its order (embedding, model and dimension last, at 13–15).</summary>
+    internal const string SelectColumns =
         "tenant_id, product_id, sale_id, category, brand, condition, title, description, sold_price, currency, sold_at, image_key, source, " +
         "embedding, embedding_model, embedding_dim";
 
@@ -410,7 +411,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         }
     }
 
-    private static SaleRecord ReadSale(SqliteDataReader reader) => new()
+    internal static SaleRecord ReadSale(SqliteDataReader reader) => new()
     {
         Tenant = new TenantId(reader.GetString(0)),
         ProductId = reader.GetString(1),
