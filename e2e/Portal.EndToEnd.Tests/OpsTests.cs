@@ -56,7 +56,13 @@ public sealed class OpsTests(PortalServer server)
         Assert.True(images.Requests > 1, $"The photo host was asked {images.Requests} time(s); a 503 is retried.");
         var goodId = good["id"]!.GetValue<string>();
 
-        await ScreenshotForReadmeAsync(page, "ops-sync", "[data-testid=sync-chart] svg.apexcharts-svg");
+        // The sync page counts them by outcome (a fresh load, rather than waiting for its refresh tick).
+        await page.GotoAsync(new Uri(server.BaseAddress, "/ops/sync").ToString());
+        await PortalServer.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=events-by-outcome]")).ToContainTextAsync("7 accepted");
+        await Assertions.Expect(page.Locator("[data-testid=events-by-outcome]")).ToContainTextAsync("1 rejected");
+        await Assertions.Expect(page.Locator("[data-testid=events-by-outcome]")).ToContainTextAsync("1 failed");
+        await ScreenshotForReadmeAsync(page, "ops-sync", "[data-testid=sync-chart] svg.apexcharts-svg path.apexcharts-bar-area:visible");
 
         await page.GotoAsync(new Uri(server.BaseAddress, "/ops/dead-letters").ToString());
         await PortalServer.WaitForCircuitAsync(page);
@@ -85,10 +91,11 @@ public sealed class OpsTests(PortalServer server)
         await PortalServer.WaitForCircuitAsync(page);
         await page.ClickAsync("[data-testid=validation-run-now]");
         await Assertions.Expect(page.Locator("[data-testid=validation-run-done]")).ToContainTextAsync("Validation finished", new() { Timeout = 60_000 });
-        await ScreenshotForReadmeAsync(page, "ops-validation", "[data-testid=validation-run]");
+        await Assertions.Expect(page.Locator("[data-testid=validation-run]").First).ToContainTextAsync("Succeeded");
         await page.ClickAsync("[data-testid=validation-run-now-link]");
         var partitions = page.Locator("[data-testid=partition-row]");
         await Assertions.Expect(partitions.First).ToBeVisibleAsync();
+        await ScreenshotForReadmeAsync(page, "ops-validation", "[data-testid=partition-row]");
         Assert.All(await page.Locator("[data-testid=partition-row]").AllAsync(), row => Assert.StartsWith("demo/", row.GetAttributeAsync("data-partition").GetAwaiter().GetResult()));
         var storeCounts = await page.Locator("[data-testid=partition-row] [data-testid=store-count]").AllInnerTextsAsync();
         Assert.Contains(storeCounts, c => long.Parse(c.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0);
