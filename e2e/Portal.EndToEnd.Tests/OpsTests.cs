@@ -73,7 +73,10 @@ public sealed class OpsTests(PortalServer server)
         await Assertions.Expect(malformedRow.Locator("[data-testid=status]")).ToContainTextAsync("Pending");
         await Assertions.Expect(goodRow.Locator("[data-testid=category]")).ToHaveTextAsync("RetriesExhausted");
         await Assertions.Expect(goodRow.Locator("[data-testid=reason]")).ToContainTextAsync("503");
+        // The letters table (reason, event id, actions) needs a little more width than the other pages to read well.
+        await page.SetViewportSizeAsync(1440, 900);
         await ScreenshotForReadmeAsync(page, "ops-dead-letters", "[data-testid=dead-letters] tbody tr [data-testid=category]");
+        await page.SetViewportSizeAsync(1280, 800);
 
         // The host recovers; ops redrives the good letter only.
         images.Recover();
