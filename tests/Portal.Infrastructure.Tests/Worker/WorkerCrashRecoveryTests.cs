@@ -84,9 +84,9 @@ public sealed class WorkerCrashRecoveryTests(ITestOutputHelper output) : IAsyncL
         var data = new WorkerDataReader(_data, Tenant);
         var first = StartWorker("worker-1", queue);
 
-        // Some sales are in the store and some of them already in the lake, but far from all: the worker is mid-way.
-        await WaitForAsync(first, data, s => s.Sales >= Products / 4 && s.OutboxDrained > 0, StartTimeout,
-            "the first worker to store a quarter of the sales and drain some into the lake");
+        // Some sales are in the store, some of them already in the lake and some not yet, and most are still to come.
+        await WaitForAsync(first, data, s => s.Sales >= Products / 4 && s.OutboxDrained > 0 && s.OutboxPending > 0, StartTimeout,
+            "the first worker to store a quarter of the sales and drain some, not all, into the lake");
         Assert.False(first.HasExited, "The first worker stopped on its own before it was killed.");
         await first.KillHardAsync(TimeSpan.FromSeconds(30));
         var afterKill = await data.ReadStoreAsync();
