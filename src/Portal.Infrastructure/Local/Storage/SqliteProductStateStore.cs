@@ -30,6 +30,15 @@ public sealed class SqliteProductStateStore : IDisposable
             PRIMARY KEY (tenant_id, product_id)
         );
         """,
+        // Every event that moved a product, not only the last one: see the replay check in ApplyOneAsync.
+        """
+        CREATE TABLE IF NOT EXISTS product_state_events (
+            tenant_id  TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            event_id   TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, product_id, event_id)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     private readonly SqliteDatabase _database;
@@ -81,6 +90,15 @@ public sealed class SqliteProductStateStore : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             var current = await ReadAsync(connection, transaction, request.Tenant, request.ProductId, cancellationToken);
+            if (current is not null && !string.Equals(current.LastEventId, request.EventId, StringComparison.Ordinal)
+                && await WasAppliedAsync(connection, transaction, request, cancellationToken))
+            {
+                // Applied before and then moved past by a later event of the same micro-batch, and the process died before the
+                // idempotency outcomes were stored (a worker killed mid-batch): the redelivery is a replay. Deciding it again
+                // against the newer state would dead-letter it as illegal (listed after sold) or even move the product back.
+                return new TransitionDecision(TransitionKind.Replay, current.Status, null);
+            }
+
             var decision = ProductLifecycle.Decide(current, request.Type, request.EventId);
             if (decision.Kind != TransitionKind.Apply)
             {
@@ -103,6 +121,13 @@ public sealed class SqliteProductStateStore : IDisposable
             write.Parameters.AddWithValue("$version", current?.Version ?? 0);
             if (await write.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
+                await using var applied = connection.CreateCommand();
+                applied.Transaction = transaction;
+                applied.CommandText = "INSERT OR IGNORE INTO product_state_events (tenant_id, product_id, event_id) VALUES ($tenant, $product, $event);";
+                applied.Parameters.AddWithValue("$tenant", request.Tenant.Value);
+                applied.Parameters.AddWithValue("$product", request.ProductId);
+                applied.Parameters.AddWithValue("$event", request.EventId);
+                await applied.ExecuteNonQueryAsync(cancellationToken);
                 return decision;
             }
 
@@ -112,6 +137,17 @@ public sealed class SqliteProductStateStore : IDisposable
                 throw new InvalidOperationException($"Product {request.Tenant.Value}/{request.ProductId} kept changing under a conditional update.");
             }
         }
+    }
+
+    private static async Task<bool> WasAppliedAsync(SqliteConnection connection, SqliteTransaction transaction, ProductTransitionRequest request, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT EXISTS (SELECT 1 FROM product_state_events WHERE tenant_id = $tenant AND product_id = $product AND event_id = $event);";
+        read.Parameters.AddWithValue("$tenant", request.Tenant.Value);
+        read.Parameters.AddWithValue("$product", request.ProductId);
+        read.Parameters.AddWithValue("$event", request.EventId);
+        return Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static async Task<ProductState?> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, TenantId tenant, string productId, CancellationToken cancellationToken)
