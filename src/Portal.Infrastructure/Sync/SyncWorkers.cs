@@ -93,11 +93,19 @@ public sealed partial class LakeWriterService(LakeWriter writer, IOptions<SyncOp
         {
             await writer.DrainAsync(force: true, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // The host gave up waiting: nothing is lost, the outbox keeps the rows and the next start drains them first.
+            LogShutdownDrainCut(logger);
+        }
+        catch (Exception ex)
         {
             LogDrainFailed(logger, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown cut the final outbox drain short; the rows stay in the outbox for the next start")]
+    private static partial void LogShutdownDrainCut(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Draining the sales outbox into the lake failed; retrying on the next poll")]
     private static partial void LogDrainFailed(ILogger logger, Exception exception);
