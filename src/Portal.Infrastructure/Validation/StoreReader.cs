@@ -154,10 +154,16 @@ internal sealed class StoreReader : IDisposable
             return ids;
         }
 
+        // A sale whose outbox row is not drained yet is on its way to the lake: the lake writer will write it, so a repair
+        // that wrote it too would double the row.
+        var awaitingOutbox = await HasTableAsync(connection, "sales_outbox", cancellationToken)
+            ? " AND NOT EXISTS (SELECT 1 FROM sales_outbox o WHERE o.tenant_id = sales.tenant_id AND o.sale_id = sales.sale_id AND o.drained_at_ms IS NULL)"
+            : string.Empty;
         var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT sale_id FROM sales WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now ORDER BY sold_at_ms, sale_id;";
+            "SELECT sale_id FROM sales WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now" + awaitingOutbox +
+            " ORDER BY sold_at_ms, sale_id;";
         command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
         command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
@@ -175,10 +181,14 @@ internal sealed class StoreReader : IDisposable
 
     private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
-    private static async Task<bool> HasSalesTableAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static Task<bool> HasSalesTableAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        HasTableAsync(connection, "sales", cancellationToken);
+
+    private static async Task<bool> HasTableAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales');";
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name);";
+        command.Parameters.AddWithValue("$name", table);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
     }
 }

@@ -74,6 +74,23 @@ public sealed class LakeRepairScenarioTests
     }
 
     [Fact]
+    public async Task ARepairLeavesSalesStillInTheOutboxToTheLakeWriter()
+    {
+        using var bed = new ValidationTestBed();
+        await bed.WriteBothAsync(ValidationTestBed.Month("demo", 2025, 12, 10, "drained"));
+        // Stored with their outbox rows but not drained yet: the lake writer owns them.
+        await bed.Store.AddSalesWithOutboxAsync(ValidationTestBed.Month("demo", 2025, 12, 5, "pending"), default);
+
+        var dryRun = await bed.Repairer.DryRunAsync(December, "ops@example.test", null, default);
+        var applied = await bed.Repairer.ApplyAsync(December, "ops@example.test", null, default);
+
+        Assert.Empty(dryRun.MissingSaleIds);
+        Assert.Equal(0, applied.WrittenCount);
+        var batch = await bed.Store.ClaimBatchAsync(100, default);
+        Assert.Equal(5, batch!.Rows.Count);
+    }
+
+    [Fact]
     public async Task AFailingWebhookDoesNotFailTheRunAndTheOtherSinksStillGetTheAlert()
     {
         using var webhook = new LoopbackWebhook(HttpStatusCode.ServiceUnavailable);
