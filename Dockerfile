@@ -4,6 +4,8 @@
 #   docker build -t pricing-portal .
 #   docker run -d -p 8080:8080 -v portal-data:/data pricing-portal                    # the portal
 #   docker run -d --no-healthcheck -v portal-data:/data pricing-portal worker        # the worker (no HTTP endpoint)
+# Outside Development the portal signs in with Entra ID and stops at start without AzureAd__TenantId and
+# AzureAd__ClientId (pass them with -e or --env-file); secrets come from the environment, never from the image.
 # The worker has no HTTP endpoint (its health is a periodic log line), so it runs with --no-healthcheck; on ECS/Kubernetes
 # the image's HEALTHCHECK is not used and the task/pod definition carries its own check (docs/deploy-aws.md).
 #
