@@ -19,8 +19,8 @@ public sealed class SigV4Signer(TimeProvider time)
     public const string SecurityTokenHeader = "x-amz-security-token";
     public static readonly string EmptyPayloadHash = HexSha256([]);
 
-    // Headers a proxy or the HTTP stack may rewrite are sent but never signed.
-    private static readonly HashSet<string> UnsignedHeaders = new(StringComparer.OrdinalIgnoreCase) { "authorization", "user-agent", "connection", "expect", "transfer-encoding", "x-amzn-trace-id" };
+    // Headers a proxy or the HTTP stack may rewrite are sent but never signed; the payload hash already covers the length.
+    private static readonly HashSet<string> UnsignedHeaders = new(StringComparer.OrdinalIgnoreCase) { "authorization", "user-agent", "connection", "expect", "transfer-encoding", "content-length", "x-amzn-trace-id" };
 
     /// <summary>Adds <c>x-amz-date</c>, <c>host</c>, the session token when present and the <c>Authorization</c> header.</summary>
     public async Task<SigV4Signature> SignAsync(HttpRequestMessage request, AwsSigningCredentials credentials, string region, string service, CancellationToken cancellationToken)
