@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portal.Infrastructure.Aws.Signing;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 
@@ -18,23 +19,37 @@ namespace Portal.Infrastructure.Tests.Sqs;
 /// <c>X-Amz-Target: AmazonSQS.&lt;Operation&gt;</c>) with the real semantics the consumer relies on: visibility timeouts,
 /// receipt handles, ApproximateReceiveCount, a redrive policy that moves a message to its DLQ when a receive finds it already
 /// received maxReceiveCount times, and long polling. Time comes from the injected <see cref="TimeProvider"/>, so a test
-/// moves visibility deadlines by advancing a fake clock. Requests without a SigV4 Authorization header are refused;
-/// the signature itself is not verified yet.
+/// moves visibility deadlines by advancing a fake clock. Every request's SigV4 signature is verified against
+/// <see cref="KnownCredentials"/>, the fake's region and the service <c>sqs</c> (with the wall clock, which the SDK signs
+/// with, for the ±5 minute skew): a wrong key, region or service is refused as SQS refuses it.
 /// </summary>
 public sealed class FakeSqsServer : IAsyncDisposable
 {
     public const string AccountId = "000000000000";
+    public const string DefaultRegion = "eu-west-1";
+
+    /// <summary>The dummy keys the tests sign with (the SigV4 suite's example key, and the crash test's).</summary>
+    public static readonly IReadOnlyList<AwsSigningCredentials> KnownCredentials =
+    [
+        new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        new("AKIDEXAMPLE", "test-secret"),
+    ];
     private const string JsonContentType = "application/x-amz-json-1.0";
     private const string TargetPrefix = "AmazonSQS.";
 
     private readonly TimeProvider _time;
+    private readonly SigV4Verifier _verifier;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakeQueue> _queues = new(StringComparer.Ordinal);
     private readonly List<string> _operations = [];
     private TaskCompletionSource _changed = NewSignal();
     private WebApplication? _app;
 
-    public FakeSqsServer(TimeProvider time) => _time = time;
+    public FakeSqsServer(TimeProvider time, string region = DefaultRegion)
+    {
+        _time = time;
+        _verifier = new SigV4Verifier(TimeProvider.System, region, "sqs", KnownCredentials);
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -52,9 +67,9 @@ public sealed class FakeSqsServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeSqsServer> StartAsync(TimeProvider time)
+    public static async Task<FakeSqsServer> StartAsync(TimeProvider time, string region = DefaultRegion)
     {
-        var server = new FakeSqsServer(time);
+        var server = new FakeSqsServer(time, region);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -115,12 +130,15 @@ public sealed class FakeSqsServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var authorization = request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal)
-            || !authorization.Contains("Credential=", StringComparison.Ordinal)
-            || !authorization.Contains("Signature=", StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(request.Headers.Authorization.ToString()))
         {
             await WriteFaultAsync(context, new SqsFault(403, "MissingAuthenticationToken", "AWS.SimpleQueueService.MissingAuthenticationToken", "Request is missing Authentication Token"));
+            return;
+        }
+
+        if (await VerifySignatureAsync(context) is { } refusal)
+        {
+            await WriteFaultAsync(context, new SqsFault(refusal.HttpStatus, refusal.Code, refusal.Code, refusal.Message));
             return;
         }
 
@@ -171,6 +189,26 @@ public sealed class FakeSqsServer : IAsyncDisposable
         {
             // The client gave up on its long poll (shutdown).
         }
+    }
+
+    private async Task<SigV4Failure?> VerifySignatureAsync(HttpContext context)
+    {
+        var request = context.Request;
+        request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        request.Body.Position = 0;
+
+        // The raw target keeps the path exactly as the client encoded it.
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return _verifier.Verify(new SigV4IncomingRequest(
+            request.Method,
+            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
+            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
+            headers,
+            SigV4Signer.HexSha256(buffer.ToArray())));
     }
 
     private static async Task WriteFaultAsync(HttpContext context, SqsFault fault)
