@@ -214,53 +214,44 @@ public sealed class WorkerCrashRecoveryTests(ITestOutputHelper output) : IAsyncL
         return last;
     }
 
-    private static JsonObject Listed(string productId, DateTimeOffset time) => new()
+    private static JsonObject Listed(string productId, DateTimeOffset time) => Envelope("l-" + productId, "product.listed", time, new JsonObject
     {
-        ["version"] = "0",
-        ["id"] = "l-" + productId,
-        ["detail-type"] = "product.listed",
-        ["source"] = "carousel.products",
-        ["account"] = "111122223333",
-        ["time"] = Stamp(time),
-        ["region"] = "eu-west-1",
-        ["resources"] = new JsonArray(),
-        ["detail"] = new JsonObject
-        {
-            ["tenantId"] = Tenant,
-            ["productId"] = productId,
-            ["category"] = "shoes",
-            ["brand"] = "Nordvik",
-            ["condition"] = "very_good",
-            ["title"] = "Trail shoes " + productId,
-            ["askingPrice"] = 40,
-            ["currency"] = "EUR",
-        },
-    };
+        ["tenantId"] = Tenant,
+        ["productId"] = productId,
+        ["category"] = "shoes",
+        ["brand"] = "Nordvik",
+        ["condition"] = "very_good",
+        ["title"] = "Trail shoes " + productId,
+        ["askingPrice"] = 40,
+        ["currency"] = "EUR",
+    });
 
-    private static JsonObject Sold(string productId, string saleId, string imageKey, DateTimeOffset time) => new()
+    private static JsonObject Sold(string productId, string saleId, string imageKey, DateTimeOffset time) => Envelope("s-" + productId, "product.sold", time, new JsonObject
+    {
+        ["tenantId"] = Tenant,
+        ["productId"] = productId,
+        ["saleId"] = saleId,
+        ["category"] = "shoes",
+        ["brand"] = "Nordvik",
+        ["condition"] = "very_good",
+        ["title"] = "Trail shoes " + productId,
+        ["soldPrice"] = 35.5,
+        ["currency"] = "EUR",
+        ["soldAt"] = Stamp(time),
+        ["imageKey"] = imageKey,
+    });
+
+    private static JsonObject Envelope(string id, string detailType, DateTimeOffset time, JsonObject detail) => new()
     {
         ["version"] = "0",
-        ["id"] = "s-" + productId,
-        ["detail-type"] = "product.sold",
+        ["id"] = id,
+        ["detail-type"] = detailType,
         ["source"] = "carousel.products",
         ["account"] = "111122223333",
         ["time"] = Stamp(time),
         ["region"] = "eu-west-1",
         ["resources"] = new JsonArray(),
-        ["detail"] = new JsonObject
-        {
-            ["tenantId"] = Tenant,
-            ["productId"] = productId,
-            ["saleId"] = saleId,
-            ["category"] = "shoes",
-            ["brand"] = "Nordvik",
-            ["condition"] = "very_good",
-            ["title"] = "Trail shoes " + productId,
-            ["soldPrice"] = 35.5,
-            ["currency"] = "EUR",
-            ["soldAt"] = Stamp(time),
-            ["imageKey"] = imageKey,
-        },
+        ["detail"] = detail,
     };
 
     private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
