@@ -215,55 +215,44 @@ public sealed class SqliteValidationReportStore : IValidationReportStore, IDispo
             };
         }
 
-        var partitions = new List<PartitionCounts>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText =
-                "SELECT tenant_id, year, month, store_count, lake_count, variance, over_threshold FROM validation_partitions " +
-                "WHERE run_id = $run AND ($tenant IS NULL OR tenant_id = $tenant) ORDER BY tenant_id, year, month;";
-            command.Parameters.AddWithValue("$run", id);
-            command.Parameters.AddWithValue("$tenant", tenantValue);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                partitions.Add(new PartitionCounts(Partition(reader), reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetInt64(6) == 1));
-            }
-        }
-
-        var findings = new List<ValidationFinding>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText =
-                "SELECT tenant_id, year, month, kind, count, examples, detail FROM validation_findings " +
-                "WHERE run_id = $run AND ($tenant IS NULL OR tenant_id = $tenant) ORDER BY tenant_id, year, month, kind;";
-            command.Parameters.AddWithValue("$run", id);
-            command.Parameters.AddWithValue("$tenant", tenantValue);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                findings.Add(new ValidationFinding(Enum.Parse<ValidationFindingKind>(reader.GetString(3)), Partition(reader), reader.GetInt64(4),
-                    JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [], reader.GetString(6)));
-            }
-        }
-
-        var alerts = new List<Alert>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText =
-                "SELECT source, severity, title, message, tenant_id, raised_at, detail_url FROM validation_alerts " +
-                "WHERE run_id = $run AND ($tenant IS NULL OR tenant_id = $tenant) ORDER BY seq;";
-            command.Parameters.AddWithValue("$run", id);
-            command.Parameters.AddWithValue("$tenant", tenantValue);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                alerts.Add(new Alert(reader.GetString(0), Enum.Parse<AlertSeverity>(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : new TenantId(reader.GetString(4)), ParseTime(reader.GetString(5)),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
-            }
-        }
+        var partitions = await ReadRunRowsAsync(connection, id, tenantValue,
+            "SELECT tenant_id, year, month, store_count, lake_count, variance, over_threshold FROM validation_partitions",
+            "tenant_id, year, month",
+            reader => new PartitionCounts(Partition(reader), reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetInt64(6) == 1),
+            cancellationToken);
+        var findings = await ReadRunRowsAsync(connection, id, tenantValue,
+            "SELECT tenant_id, year, month, kind, count, examples, detail FROM validation_findings",
+            "tenant_id, year, month, kind",
+            reader => new ValidationFinding(Enum.Parse<ValidationFindingKind>(reader.GetString(3)), Partition(reader), reader.GetInt64(4),
+                JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [], reader.GetString(6)),
+            cancellationToken);
+        var alerts = await ReadRunRowsAsync(connection, id, tenantValue,
+            "SELECT source, severity, title, message, tenant_id, raised_at, detail_url FROM validation_alerts",
+            "seq",
+            reader => new Alert(reader.GetString(0), Enum.Parse<AlertSeverity>(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : new TenantId(reader.GetString(4)), ParseTime(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6)),
+            cancellationToken);
 
         return run with { Partitions = partitions, Findings = findings, Alerts = alerts };
+    }
+
+    /// <summary>The rows of one run's child table, scoped to a tenant when one is given (null: every tenant).</summary>
+    private static async Task<List<T>> ReadRunRowsAsync<T>(
+        SqliteConnection connection, string runId, object tenantValue, string select, string orderBy, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{select} WHERE run_id = $run AND ($tenant IS NULL OR tenant_id = $tenant) ORDER BY {orderBy};";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$tenant", tenantValue);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     public async Task AddRepairAuditAsync(LakeRepairAudit audit, CancellationToken cancellationToken)
