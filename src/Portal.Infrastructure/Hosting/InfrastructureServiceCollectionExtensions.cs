@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Aws;
+using Portal.Infrastructure.Aws.ParameterStore;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
 using Portal.Infrastructure.Housekeeping;
@@ -29,11 +32,19 @@ public static class InfrastructureServiceCollectionExtensions
 {
     /// <summary>
     /// Everything both hosts (portal and CLI) share: options, the pricing engine and use case, and the adapters of the
-    /// configured provider. Only the embedded default (<c>Local</c>) exists so far.
+    /// configured provider: with <c>Portal:Provider = Aws</c> the AWS adapters are registered first and the embedded defaults
+    /// (added with TryAdd) fill only what they leave.
     /// </summary>
     public static IHostApplicationBuilder AddPortalInfrastructure(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddParameterStoreConfiguration();
+        var onAws = string.Equals(builder.Configuration[$"{PortalOptions.SectionName}:Provider"], "Aws", StringComparison.Ordinal);
+        if (onAws)
+        {
+            builder.AddAwsAdapters();
+        }
+
         services.TryAddSingletonTimeProvider();
         services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PricingOptions>().Bind(builder.Configuration.GetSection(PricingOptions.SectionName)).ValidateDataAnnotations()
@@ -45,6 +56,12 @@ public static class InfrastructureServiceCollectionExtensions
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
+        if (!onAws)
+        {
+            // DynamoDB expires items by TTL itself; the embedded store needs this job for the same.
+            AddHousekeeping(services, builder.Configuration);
+        }
+
         services.AddSyncSupportServices(builder.Configuration);
         services.AddDeadLetterRedrive();
         services.AddSyncServices(builder.Configuration);
@@ -77,34 +94,41 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<RetrievalEvaluator>();
     }
 
+    /// <summary>The embedded default of every port, each added only when no provider registered it first.</summary>
     private static void AddLocalAdapters(IServiceCollection services, IConfiguration configuration, OnnxEmbedderOptions embedderOptions)
     {
-        services.AddSingleton<ISalesStore>(sp =>
+        services.TryAddSingleton<ISalesStore>(sp =>
         {
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
             return new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = portal.DatabasePath }, sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
+        services.TryAddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISalesAnalytics>(sp => new DuckDbSalesAnalytics(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IImageStore>(sp => new FileImageStore(new FileImageStoreOptions
+        {
+            RootDirectory = sp.GetRequiredService<IOptions<PortalOptions>>().Value.ImagesDirectory,
+        }));
+        services.TryAddSingleton<IImageInspector>(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<PricingLimits>>().Value;
+            return new ImageInspector(new ImageLimits { MaxBytes = limits.MaxImageBytes, MaxPixels = limits.MaxPixels });
+        });
+        services.TryAddSingleton<OnnxImageEmbedder>(_ => new OnnxImageEmbedder(embedderOptions));
+        services.TryAddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(sp => sp.GetRequiredService<OnnxImageEmbedder>());
+        // Also the fallback of a remote assessor, so registered as itself too.
+        services.TryAddSingleton<LocalQualityAssessor>();
+        services.TryAddSingleton<IQualityAssessor>(sp => sp.GetRequiredService<LocalQualityAssessor>());
+    }
+
+    private static void AddHousekeeping(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName))
             .Validate(o => o.DrainedOutboxRetention >= TimeSpan.Zero, "Housekeeping:DrainedOutboxRetention must not be negative.").ValidateOnStart();
         services.AddSingleton<IPortalJob>(sp => new HousekeepingJob(
             (SqliteSalesStore)sp.GetRequiredService<ISalesStore>(),
             (SqliteIdempotencyStore)sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<IOptions<HousekeepingOptions>>()));
-        services.AddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
-        services.AddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ISalesAnalytics>(sp => new DuckDbSalesAnalytics(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IImageStore>(sp => new FileImageStore(new FileImageStoreOptions
-        {
-            RootDirectory = sp.GetRequiredService<IOptions<PortalOptions>>().Value.ImagesDirectory,
-        }));
-        services.AddSingleton<IImageInspector>(sp =>
-        {
-            var limits = sp.GetRequiredService<IOptions<PricingLimits>>().Value;
-            return new ImageInspector(new ImageLimits { MaxBytes = limits.MaxImageBytes, MaxPixels = limits.MaxPixels });
-        });
-        services.AddSingleton<OnnxImageEmbedder>(_ => new OnnxImageEmbedder(embedderOptions));
-        services.AddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(sp => sp.GetRequiredService<OnnxImageEmbedder>());
-        services.AddSingleton<IQualityAssessor, LocalQualityAssessor>();
     }
 
     private static LakeOptions LakeOptionsFrom(IServiceProvider sp) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
@@ -20,8 +21,8 @@ public static class JobServiceCollectionExtensions
         var section = builder.Configuration.GetSection(JobsOptions.SectionName);
         services.AddOptions<JobsOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
-        services.AddSingleton<IJobRunStore>(sp => new SqliteJobRunStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
-        services.AddSingleton<IJobWatermarkStore>(sp =>
+        services.TryAddSingleton<IJobRunStore>(sp => new SqliteJobRunStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
+        services.TryAddSingleton<IJobWatermarkStore>(sp =>
             new SqliteJobWatermarkStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<JobRunner>();
         // Before Quartz's hosted service: stale Running runs are marked Interrupted before anything can fire.

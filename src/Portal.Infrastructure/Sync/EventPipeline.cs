@@ -23,8 +23,8 @@ namespace Portal.Infrastructure.Sync;
 public sealed partial class EventPipeline(
     IIdempotencyStore idempotency,
     ISalesOutbox outbox,
-    SqliteProductStateStore states,
-    SqliteParkedEventStore parked,
+    IProductStateStore states,
+    IParkedEventStore parked,
     IDeadLetterStore deadLetters,
     ISaleImageResolver images,
     ISalesIndex index,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
@@ -21,10 +22,11 @@ public static class SyncServiceCollectionExtensions
             .ValidateOnStart();
 
         // IIdempotencyStore, IDeadLetterStore and ISaleImageResolver come from AddSyncSupportServices.
-        services.AddSingleton(sp => new SqliteProductStateStore(DatabasePath(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new SqliteParkedEventStore(DatabasePath(sp)));
-        // The embedded sales store is its own outbox: the sale and its outbox row share one SQLite transaction.
-        services.AddSingleton<ISalesOutbox>(sp => (ISalesOutbox)sp.GetRequiredService<ISalesStore>());
+        // The stores below are the embedded defaults; a provider registered earlier (AWS) wins.
+        services.TryAddSingleton<IProductStateStore>(sp => new SqliteProductStateStore(DatabasePath(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IParkedEventStore>(sp => new SqliteParkedEventStore(DatabasePath(sp)));
+        // The sales store is its own outbox: the sale and its outbox row are written together (one SQLite transaction, one DynamoDB item).
+        services.TryAddSingleton<ISalesOutbox>(sp => (ISalesOutbox)sp.GetRequiredService<ISalesStore>());
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<SyncMonitor>();
         services.AddSingleton<ISyncMonitor>(sp => sp.GetRequiredService<SyncMonitor>());

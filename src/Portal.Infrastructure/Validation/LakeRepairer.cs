@@ -13,22 +13,31 @@ public sealed partial class LakeRepairer : ILakeRepairer, IDisposable
 {
     private const int AppendBatchSize = 50_000;
 
-    private readonly ValidationSources _sources;
+    private readonly IValidationLakeReader _lakeReader;
     private readonly ISalesLake _lake;
     private readonly IValidationReportStore _reports;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly StoreReader _store;
+    private readonly IValidationStoreReader _store;
+    // Disposed here only when this instance made it (the embedded constructor); an injected reader belongs to the container.
+    private readonly bool _ownsStore;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>The embedded default: the SQLite store against the local Parquet lake.</summary>
     public LakeRepairer(ValidationSources sources, ISalesLake lake, IValidationReportStore reports, TimeProvider timeProvider, ILogger<LakeRepairer>? logger = null)
+        : this(new SqliteValidationStoreReader(sources.DatabasePath, timeProvider), new ParquetValidationLakeReader(sources.LakeRoot), lake, reports, timeProvider, logger)
     {
-        _sources = sources;
+        _ownsStore = true;
+    }
+
+    public LakeRepairer(IValidationStoreReader store, IValidationLakeReader lakeReader, ISalesLake lake, IValidationReportStore reports, TimeProvider timeProvider, ILogger<LakeRepairer>? logger = null)
+    {
+        _store = store;
+        _lakeReader = lakeReader;
         _lake = lake;
         _reports = reports;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _store = new StoreReader(sources.DatabasePath, timeProvider);
     }
 
     public Task<LakeRepairResult> DryRunAsync(SalesPartition partition, string actor, Guid? runId, CancellationToken cancellationToken) =>
@@ -53,7 +62,7 @@ public sealed partial class LakeRepairer : ILakeRepairer, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var inLake = await LakeReader.SaleIdsAsync(_sources.LakeRoot, partition, cancellationToken);
+            var inLake = await _lakeReader.SaleIdsAsync(partition, cancellationToken);
             var missing = (await _store.SaleIdsAsync(partition, cancellationToken)).Where(id => !inLake.Contains(id)).ToList();
             var written = 0;
             if (!dryRun && missing.Count > 0)
@@ -80,7 +89,11 @@ public sealed partial class LakeRepairer : ILakeRepairer, IDisposable
 
     public void Dispose()
     {
-        _store.Dispose();
+        if (_ownsStore)
+        {
+            _store.Dispose();
+        }
+
         _gate.Dispose();
     }
 

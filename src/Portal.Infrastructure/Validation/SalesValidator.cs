@@ -22,20 +22,34 @@ public sealed class SalesValidator : IDisposable
     private const long ProgressEvery = 50_000;
     private const double MadToSigma = 1.4826;
 
-    private readonly ValidationSources _sources;
+    private readonly TimeSpan _retention;
     private readonly ValidationOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly StoreReader _store;
+    private readonly IValidationStoreReader _store;
+    // Disposed here only when this instance made it (the embedded constructor); an injected reader belongs to the container.
+    private readonly bool _ownsStore;
+    private readonly IValidationLakeReader _lake;
     private readonly IReadOnlyDictionary<string, int[]> _dimensions;
 
+    /// <summary>The embedded default: the SQLite store against the local Parquet lake.</summary>
     public SalesValidator(ValidationSources sources, ValidationOptions options, TimeProvider timeProvider)
+        : this(new SqliteValidationStoreReader(sources.DatabasePath, timeProvider), new ParquetValidationLakeReader(sources.LakeRoot),
+            sources.RetentionPeriod, options, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(sources);
+        _ownsStore = true;
+    }
+
+    /// <param name="retention">The store's retention (its TTL), so expired rows are left out of the lake counts exactly as the store hides them.</param>
+    public SalesValidator(IValidationStoreReader store, IValidationLakeReader lake, TimeSpan retention, ValidationOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(options);
-        _sources = sources;
+        _store = store;
+        _lake = lake;
+        _retention = retention;
         _options = options;
         _timeProvider = timeProvider;
-        _store = new StoreReader(sources.DatabasePath, timeProvider);
         _dimensions = options.EffectiveEmbeddingDimensions();
     }
 
@@ -46,7 +60,7 @@ public sealed class SalesValidator : IDisposable
         // The lake is read by DuckDB while SQLite reads the store: the two sides overlap on separate cores.
         // (Both ADO.NET providers complete "async" calls synchronously, hence Task.Run.)
         var liveFrom = LiveFrom();
-        var lakeTask = Task.Run(() => LakeReader.CountPartitionsAsync(_sources.LakeRoot, liveFrom, cancellationToken), cancellationToken);
+        var lakeTask = Task.Run(() => _lake.CountPartitionsAsync(liveFrom, cancellationToken), cancellationToken);
         Dictionary<(string Tenant, string YearMonth), long> storeCounts;
         long total;
         IEnumerable<ValidationFinding> scanned;
@@ -109,7 +123,7 @@ public sealed class SalesValidator : IDisposable
     internal DateTimeOffset LiveFrom()
     {
         var nowSeconds = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        return DateTimeOffset.FromUnixTimeSeconds(nowSeconds - (long)_sources.RetentionPeriod.TotalSeconds + 1);
+        return DateTimeOffset.FromUnixTimeSeconds(nowSeconds - (long)_retention.TotalSeconds + 1);
     }
 
     private async Task<IEnumerable<ValidationFinding>> ScanStoreAsync(long total, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -117,7 +131,7 @@ public sealed class SalesValidator : IDisposable
         var scan = new ScanState(_options.MaxExamples);
         long done = 0;
         progress?.Report(new JobProgress(0, total, "Checking embeddings and prices"));
-        await _store.ScanAsync((in StoreReader.ScanRow row) =>
+        await _store.ScanAsync((in StoreScanRow row) =>
         {
             Check(scan, row);
             if (++done % ProgressEvery == 0)
@@ -129,7 +143,7 @@ public sealed class SalesValidator : IDisposable
         return scan.Findings(_options, MadToSigma);
     }
 
-    private void Check(ScanState scan, in StoreReader.ScanRow row)
+    private void Check(ScanState scan, in StoreScanRow row)
     {
         var partition = scan.Partition(row.Tenant, row.YearMonth);
         if (!row.HasEmbedding)
@@ -154,7 +168,7 @@ public sealed class SalesValidator : IDisposable
         partition.Currencies[row.Currency]++;
     }
 
-    private void CheckEmbedding(ScanState.PartitionState partition, in StoreReader.ScanRow row)
+    private void CheckEmbedding(ScanState.PartitionState partition, in StoreScanRow row)
     {
         var model = row.Model ?? "(none)";
         partition.Models.TryAdd(model, 0);
@@ -216,7 +230,13 @@ public sealed class SalesValidator : IDisposable
                && month is >= 1 and <= 12;
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        if (_ownsStore)
+        {
+            _store.Dispose();
+        }
+    }
 
     /// <summary>Counters of one scan, per partition and per price group.</summary>
     private sealed class ScanState(int maxExamples)

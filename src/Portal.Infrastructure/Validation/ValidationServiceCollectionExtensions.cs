@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
@@ -21,19 +22,26 @@ public static class ValidationServiceCollectionExtensions
             .ValidateOnStart();
         services.AddAlertServices(configuration);
 
-        services.AddSingleton(sp =>
+        // The embedded defaults; a provider registered earlier (AWS: DynamoDB against Athena) wins.
+        services.TryAddSingleton(sp =>
         {
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
             // The store's own retention (its TTL), so expired rows are left out of the lake counts exactly as the store hides them.
             var retention = new SqliteStoreOptions { DatabasePath = portal.DatabasePath }.RetentionPeriod;
             return new ValidationSources(portal.DatabasePath, portal.LakeDirectory, retention);
         });
-        services.AddSingleton<IValidationReportStore>(sp =>
+        services.TryAddSingleton<IValidationStoreReader>(sp =>
+            new SqliteValidationStoreReader(sp.GetRequiredService<ValidationSources>().DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IValidationLakeReader>(sp => new ParquetValidationLakeReader(sp.GetRequiredService<ValidationSources>().LakeRoot));
+        services.TryAddSingleton<IValidationReportStore>(sp =>
             new SqliteValidationReportStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
         services.AddSingleton(sp => new SalesValidator(
-            sp.GetRequiredService<ValidationSources>(), sp.GetRequiredService<IOptions<ValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ILakeRepairer>(sp => ActivatorUtilities.CreateInstance<LakeRepairer>(sp,
-            sp.GetRequiredService<ValidationSources>(), sp.GetRequiredService<ISalesLake>()));
+            sp.GetRequiredService<IValidationStoreReader>(), sp.GetRequiredService<IValidationLakeReader>(),
+            sp.GetRequiredService<ValidationSources>().RetentionPeriod,
+            sp.GetRequiredService<IOptions<ValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ILakeRepairer>(sp => new LakeRepairer(
+            sp.GetRequiredService<IValidationStoreReader>(), sp.GetRequiredService<IValidationLakeReader>(), sp.GetRequiredService<ISalesLake>(),
+            sp.GetRequiredService<IValidationReportStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<LakeRepairer>>()));
         services.AddSingleton<NightlyValidationJob>();
         services.AddSingleton<IPortalJob>(sp => sp.GetRequiredService<NightlyValidationJob>());
         return services;

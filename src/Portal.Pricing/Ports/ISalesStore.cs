@@ -32,6 +32,12 @@ public interface ISalesStore
 
     /// <summary>One live sale of the tenant, or null when the id is unknown <em>or belongs to another tenant</em>.</summary>
     Task<SaleRecord?> GetSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a live sale's embedding (re-embedding with another model); false when the sale is unknown, expired or another
+    /// tenant's. The sale itself is unchanged.
+    /// </summary>
+    Task<bool> ReplaceEmbeddingAsync(TenantId tenant, string saleId, StoredEmbedding embedding, CancellationToken cancellationToken);
 }
 
 /// <summary>A filtered page of a tenant's sales; every filter is optional except the tenant.</summary>

@@ -139,7 +139,7 @@ public sealed class EventEndpointTests(PortalFactory factory)
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("101", body.GetProperty("batchErrors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
-        var states = factory.Services.GetRequiredService<Portal.Infrastructure.Local.Storage.SqliteProductStateStore>();
+        var states = factory.Services.GetRequiredService<Portal.Pricing.Sync.IProductStateStore>();
         Assert.Null(await states.GetAsync(Demo, $"many-{run}-0", CancellationToken.None));
     }
 

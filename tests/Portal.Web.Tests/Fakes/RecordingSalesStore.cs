@@ -37,6 +37,10 @@ public sealed class RecordingSalesStore : ISalesStore
     public Task<SaleRecord?> GetSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken) =>
         Task.FromResult(Sales.FirstOrDefault(s => s.Tenant == tenant && s.SaleId == saleId));
 
+    /// <summary>This store keeps no embeddings: nothing to replace.</summary>
+    public Task<bool> ReplaceEmbeddingAsync(TenantId tenant, string saleId, StoredEmbedding embedding, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
     public async IAsyncEnumerable<(SaleRecord Sale, StoredEmbedding? Embedding)> StreamSalesAsync(TenantId tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

@@ -1,28 +1,12 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Portal.Pricing.Domain;
+using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;
 
-/// <summary>An event that arrived before its predecessor, kept byte for byte until it can be applied or expires.</summary>
-public sealed record ParkedEvent
-{
-    public long Id { get; init; }
-    public required TenantId Tenant { get; init; }
-    public required string ProductId { get; init; }
-    public required string EventId { get; init; }
-    public required string DetailType { get; init; }
-    public required string Payload { get; init; }
-    public required string Transport { get; init; }
-    public required DateTimeOffset EventTime { get; init; }
-    /// <summary>Event time + the maximum event age: past it the event is dead-lettered.</summary>
-    public required DateTimeOffset ExpiresAt { get; init; }
-    public required DateTimeOffset ParkedAt { get; init; }
-    public int Attempts { get; init; } = 1;
-}
-
 /// <summary>Parked events (<c>parked_events</c>) in the shared SQLite file; one row per (tenant, detail-type, event id).</summary>
-public sealed class SqliteParkedEventStore : IDisposable
+public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
 {
     private static readonly string[] Schema =
     [

@@ -4,15 +4,12 @@ using Portal.Pricing.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;
 
-/// <summary>A transition to decide and apply: the event that asks for it.</summary>
-public sealed record ProductTransitionRequest(TenantId Tenant, string ProductId, ProductEventType Type, string EventId, DateTimeOffset EventTime);
-
 /// <summary>
 /// Product states (<c>product_states</c>) in the shared SQLite file. Each state carries a version; a transition is written
 /// with a conditional update on the version read (optimistic concurrency, the same shape as the DynamoDB adapter's
 /// condition expression), so two writers can never both move the same product.
 /// </summary>
-public sealed class SqliteProductStateStore : IDisposable
+public sealed class SqliteProductStateStore : IProductStateStore, IDisposable
 {
     private const int MaxConflictRetries = 5;
 

@@ -295,6 +295,29 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         return await reader.ReadAsync(cancellationToken) ? ReadSale(reader) : null;
     }
 
+    public async Task<bool> ReplaceEmbeddingAsync(TenantId tenant, string saleId, StoredEmbedding embedding, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(embedding);
+        if (string.IsNullOrWhiteSpace(saleId))
+        {
+            return false;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "UPDATE sales SET embedding = $embedding, embedding_model = $model, embedding_dim = $dim " +
+            "WHERE tenant_id = $tenant AND sale_id = $sale_id AND ttl > $now;";
+        command.Parameters.AddWithValue("$embedding", EmbeddingCodec.Encode(embedding.Vector));
+        command.Parameters.AddWithValue("$model", embedding.ModelId);
+        command.Parameters.AddWithValue("$dim", embedding.Dimension);
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$sale_id", saleId);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     /// <summary>The WHERE clause of a sales query: every value a bound parameter.</summary>
     private void AppendFilters(System.Text.StringBuilder sql, SqliteCommand command, SalesQuery query)
     {

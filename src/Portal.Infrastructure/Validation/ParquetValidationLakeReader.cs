@@ -6,13 +6,12 @@ using Portal.Pricing.Validation;
 
 namespace Portal.Infrastructure.Validation;
 
-/// <summary>Reads <c>sales_history</c> with DuckDB for validation and repair: per-partition counts and a partition's sale ids.</summary>
-internal static class LakeReader
+/// <summary>Reads the local <c>sales_history</c> folder with DuckDB for validation and repair: per-partition counts and a partition's sale ids.</summary>
+public sealed class ParquetValidationLakeReader(string lakeRoot) : IValidationLakeReader
 {
-    public sealed record LakePartitionCount(SalesPartition Partition, long Rows, long DistinctSales);
 
     /// <summary>Rows per partition sold at or after <paramref name="liveFrom"/> (older rows have expired in the store).</summary>
-    public static async Task<IReadOnlyList<LakePartitionCount>> CountPartitionsAsync(string lakeRoot, DateTimeOffset liveFrom, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LakePartitionCount>> CountPartitionsAsync(DateTimeOffset liveFrom, CancellationToken cancellationToken)
     {
         var table = Path.Combine(Path.GetFullPath(lakeRoot), ParquetSalesLake.TableFolder);
         if (!Directory.Exists(table) || !Directory.EnumerateFiles(table, "*.parquet", SearchOption.AllDirectories).Any())
@@ -48,7 +47,7 @@ internal static class LakeReader
     }
 
     /// <summary>Every sale id present in a partition's files (whatever its age: a row that is there must not be written again).</summary>
-    public static async Task<HashSet<string>> SaleIdsAsync(string lakeRoot, SalesPartition partition, CancellationToken cancellationToken)
+    public async Task<HashSet<string>> SaleIdsAsync(SalesPartition partition, CancellationToken cancellationToken)
     {
         var folder = ParquetSalesLake.PartitionFolder(lakeRoot, new TenantId(partition.Tenant.Value).Value, partition.Year, partition.Month);
         var ids = new HashSet<string>(StringComparer.Ordinal);

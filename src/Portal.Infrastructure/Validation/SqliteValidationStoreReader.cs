@@ -10,29 +10,12 @@ namespace Portal.Infrastructure.Validation;
 /// Read-only access to the sales store's <c>sales</c> table for validation and repair. It applies the store's own liveness rule
 /// (<c>ttl &gt; now</c>) and never creates or changes the table (that is <see cref="SqliteSalesStore"/>'s job).
 /// </summary>
-internal sealed class StoreReader : IDisposable
+public sealed class SqliteValidationStoreReader : IValidationStoreReader
 {
-    /// <summary>One live row as the validation scan sees it; the embedding is the raw blob, checked in place.</summary>
-    public readonly ref struct ScanRow
-    {
-        public required string Tenant { get; init; }
-        public required string YearMonth { get; init; }
-        public required string SaleId { get; init; }
-        public required string Category { get; init; }
-        public required double Price { get; init; }
-        public required string Currency { get; init; }
-        public required string? Model { get; init; }
-        public required long Dimension { get; init; }
-        public required ReadOnlySpan<byte> Embedding { get; init; }
-        public required bool HasEmbedding { get; init; }
-    }
-
-    public delegate void ScanRowHandler(in ScanRow row);
-
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _timeProvider;
 
-    public StoreReader(string databasePath, TimeProvider timeProvider)
+    public SqliteValidationStoreReader(string databasePath, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
         _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30), (_, _, _) => Task.CompletedTask);
@@ -62,7 +45,7 @@ internal sealed class StoreReader : IDisposable
     }
 
     /// <summary>Streams every live row once (no ordering: the validation aggregates per partition).</summary>
-    public async Task ScanAsync(ScanRowHandler onRow, CancellationToken cancellationToken)
+    public async Task ScanAsync(StoreScanRowHandler onRow, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         if (!await HasSalesTableAsync(connection, cancellationToken))
@@ -85,7 +68,7 @@ internal sealed class StoreReader : IDisposable
             }
 
             var hasEmbedding = !reader.IsDBNull(8);
-            onRow(new ScanRow
+            onRow(new StoreScanRow
             {
                 Tenant = reader.GetString(0),
                 YearMonth = reader.GetString(1),

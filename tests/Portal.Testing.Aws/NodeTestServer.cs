@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Portal.Testing.Aws;
+
+/// <summary>
+/// dynalite (DynamoDB-compatible) or s3rver (S3-compatible), the pinned versions in <c>tests/tools/package.json</c>, started as a
+/// child process on a free loopback port and killed on dispose. The packages are installed with <c>npm ci</c> on first use when
+/// <c>node_modules</c> is missing (the continuous-integration script installs them up front).
+/// </summary>
+public sealed class NodeTestServer : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private readonly Process _process;
+    private readonly string? _dataDirectory;
+
+    private NodeTestServer(Process process, int port, string? dataDirectory)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        ServiceUrl = $"http://127.0.0.1:{port}";
+    }
+
+    /// <summary><c>http://127.0.0.1:PORT</c>, as the SDKs' <c>ServiceURL</c> takes it.</summary>
+    public string ServiceUrl { get; }
+
+    /// <summary>dynalite, in memory.</summary>
+    public static Task<NodeTestServer> StartDynaliteAsync(CancellationToken cancellationToken = default) =>
+        StartAsync("dynalite", Path.Combine("dynalite", "cli.js"), port => ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, cancellationToken);
+
+    /// <summary>s3rver over a fresh temporary directory (removed on dispose).</summary>
+    public static Task<NodeTestServer> StartS3rverAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Directory.CreateTempSubdirectory("portal-s3rver-").FullName;
+        return StartAsync("s3rver", Path.Combine("s3rver", "bin", "s3rver.js"), port =>
+            ["--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory, "--silent"],
+            directory, cancellationToken);
+    }
+
+    /// <summary>The folder holding <c>package.json</c> and <c>node_modules</c> of the test servers.</summary>
+    public static string ToolsDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "tools");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("tests/tools/package.json was not found above " + AppContext.BaseDirectory + ".");
+    }
+
+    private static async Task<NodeTestServer> StartAsync(string tool, string script, Func<int, string[]> arguments, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        var tools = ToolsDirectory();
+        await EnsureInstalledAsync(tools, cancellationToken);
+        var port = FreePort();
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = tools,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(tools, "node_modules", script));
+        foreach (var argument in arguments(port))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // s3rver 3.7 signs continuation tokens with a cipher that OpenSSL 3 only offers through the legacy provider.
+        start.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start node for {tool}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new NodeTestServer(process, port, dataDirectory);
+        try
+        {
+            await WaitForPortAsync(process, tool, port, cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task EnsureInstalledAsync(string tools, CancellationToken cancellationToken)
+    {
+        await InstallGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(Path.Combine(tools, "node_modules", "dynalite", "cli.js")) && File.Exists(Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js")))
+            {
+                return;
+            }
+
+            var npm = new ProcessStartInfo("npm") { WorkingDirectory = tools, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
+            {
+                npm.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(npm) ?? throw new InvalidOperationException("Could not start npm to install the test servers.");
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            _ = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"npm ci in {tools} failed ({process.ExitCode}): {await stderr}");
+            }
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(Process process, string tool, int port, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{tool} exited with code {process.ExitCode} before listening on port {port}.");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        if (_dataDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
