@@ -94,8 +94,24 @@ public sealed class NodeTestServer : IAsyncDisposable
     private static async Task EnsureInstalledAsync(string tools, CancellationToken cancellationToken)
     {
         await InstallGate.WaitAsync(cancellationToken);
+        // Test assemblies run in parallel processes: an exclusive lock file keeps two of them from installing at once.
+        FileStream? processLock = null;
         try
         {
+            var lockPath = Path.Combine(tools, ".install.lock");
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (processLock is null)
+            {
+                try
+                {
+                    processLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200, cancellationToken);
+                }
+            }
+
             if (File.Exists(Path.Combine(tools, "node_modules", "dynalite", "cli.js")) && File.Exists(Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js")))
             {
                 return;
@@ -118,6 +134,7 @@ public sealed class NodeTestServer : IAsyncDisposable
         }
         finally
         {
+            processLock?.Dispose();
             InstallGate.Release();
         }
     }
