@@ -36,6 +36,14 @@ public sealed class SqsConsumerOptions : IValidatableObject
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(QueueUrl);
 
+    /// <summary>A copy with <see cref="Region"/> set (the provider's region when this section names none).</summary>
+    public SqsConsumerOptions WithRegion(string region)
+    {
+        var copy = (SqsConsumerOptions)MemberwiseClone();
+        copy.Region = region;
+        return copy;
+    }
+
     /// <summary>Whole seconds the SQS API takes for the visibility timeout.</summary>
     public int VisibilityTimeoutSeconds => (int)Math.Ceiling(VisibilityTimeout.TotalSeconds);
 

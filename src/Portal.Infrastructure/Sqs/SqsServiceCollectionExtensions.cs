@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.Runtime;
 using Amazon.SQS;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,19 @@ public static class SqsServiceCollectionExtensions
             return builder;
         }
 
-        builder.Services.TryAddSingleton<IAmazonSQS>(sp => new AmazonSQSClient(CreateClientConfig(sp.GetRequiredService<IOptions<SqsConsumerOptions>>().Value)));
+        // Sync:Sqs:Region falls back to Aws:Region; the keys come from the provider's credential chain when it registered one.
+        var fallbackRegion = builder.Configuration[$"{Aws.AwsOptions.SectionName}:Region"];
+        builder.Services.TryAddSingleton<IAmazonSQS>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SqsConsumerOptions>>().Value;
+            if (string.IsNullOrWhiteSpace(options.Region) && !string.IsNullOrWhiteSpace(fallbackRegion))
+            {
+                options = options.WithRegion(fallbackRegion);
+            }
+
+            var config = CreateClientConfig(options);
+            return sp.GetService<AWSCredentials>() is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
+        });
         builder.Services.AddHostedService<SqsConsumer>();
         return builder;
     }
