@@ -109,7 +109,20 @@ public sealed class DynamoDbTableProvisioner(IAmazonDynamoDB client, IEnumerable
                     },
                 ],
             };
-            var response = await client.UpdateTableAsync(update, cancellationToken);
+            UpdateTableResponse response;
+            try
+            {
+                response = await client.UpdateTableAsync(update, cancellationToken);
+            }
+            catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "ValidationException" && ex.Message.Contains("provisionedThroughput", StringComparison.OrdinalIgnoreCase)
+                && index.ProvisionedThroughput is null)
+            {
+                // DynamoDB takes no throughput for an index of an on-demand table; dynalite insists on one. Reported, not guessed.
+                report(new ProvisioningAction(spec.TableName, ProvisioningActionKind.Warning,
+                    $"GSI {index.IndexName} is missing and this endpoint refused to add it to an on-demand table ({ex.Message})"));
+                continue;
+            }
+
             // DynamoDB answers with the index already listed (CREATING); an endpoint that accepts the call but lists no
             // such index will never build it (dynalite): say so rather than wait forever.
             if (!(response.TableDescription?.GlobalSecondaryIndexes ?? []).Any(g => g.IndexName == index.IndexName))
