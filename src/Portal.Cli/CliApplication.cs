@@ -17,10 +17,11 @@ internal static class CliApplication
         portal bench validation [--sales 1000000] [--keep EMPTY-DIR]
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
+        portal provision aws [--stage S] [--dry-run]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
         """;
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "short" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "short", "dry-run" };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -52,6 +53,7 @@ internal static class CliApplication
                 "bench validation" => await BenchValidationCommand.RunAsync(arguments, cancellation.Token),
                 "bench smartgo" => await BenchSmartGoCommand.RunAsync(arguments, cancellation.Token),
                 "bench sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
+                "provision aws" => await ProvisionAwsCommand.RunAsync(arguments, cancellation.Token),
                 _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),
             };
         }
