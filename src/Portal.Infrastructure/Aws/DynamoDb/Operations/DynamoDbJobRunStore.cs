@@ -226,21 +226,24 @@ public sealed class DynamoDbJobRunStore(OperationsTable table) : IJobRunStore
         };
         var set = new List<string> { "run_status = :status", "finished_at = :finished" };
         var remove = new List<string> { OperationsKeys.Gsi2Pk, OperationsKeys.Gsi2Sk };
+        // Named through placeholders: ERROR is one of DynamoDB's reserved words.
+        var names = new Dictionary<string, string>();
         foreach (var (name, value) in new[] { ("summary", summary), ("detail_url", detailUrl), ("error", error) })
         {
+            names["#" + name] = name;
             if (value is null)
             {
-                remove.Add(name);
+                remove.Add("#" + name);
             }
             else
             {
-                set.Add($"{name} = :{name}");
+                set.Add($"#{name} = :{name}");
                 values[":" + name] = Str(value);
             }
         }
 
         return await UpdateIfAsync(Key(OperationsKeys.JobRunPk(runId), OperationsKeys.JobRunSk),
-            "SET " + string.Join(", ", set) + " REMOVE " + string.Join(", ", remove), "run_status = :running", values, cancellationToken);
+            "SET " + string.Join(", ", set) + " REMOVE " + string.Join(", ", remove), "run_status = :running", values, cancellationToken, names);
     }
 
     private async Task ReleaseLockAsync(string jobName, Guid runId, CancellationToken cancellationToken)
@@ -262,7 +265,9 @@ public sealed class DynamoDbJobRunStore(OperationsTable table) : IJobRunStore
     }
 
     /// <summary>An update applied only when <paramref name="condition"/> holds; false when it did not (the item is left as it was).</summary>
-    private async Task<bool> UpdateIfAsync(Dictionary<string, AttributeValue> key, string update, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
+    private async Task<bool> UpdateIfAsync(
+        Dictionary<string, AttributeValue> key, string update, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken,
+        Dictionary<string, string>? names = null)
     {
         try
         {
@@ -273,6 +278,7 @@ public sealed class DynamoDbJobRunStore(OperationsTable table) : IJobRunStore
                 UpdateExpression = update,
                 ConditionExpression = "attribute_exists(pk) AND " + condition,
                 ExpressionAttributeValues = values,
+                ExpressionAttributeNames = names,
             }, cancellationToken);
             return true;
         }
