@@ -104,6 +104,7 @@ public abstract class PricingDecisionStoreContract : IAsyncLifetime
         Assert.Equal(["d3", "d2"], (await Store.QueryAsync(new DecisionQuery { Tenant = tenant, Category = "bags" }, Ct)).Select(d => d.DecisionId));
         Assert.Equal(["d3", "d2"], (await Store.QueryAsync(new DecisionQuery { Tenant = tenant, From = Utc(2026, 1, 5), To = Utc(2026, 1, 9) }, Ct)).Select(d => d.DecisionId));
         Assert.Equal(["d3"], (await Store.QueryAsync(new DecisionQuery { Tenant = tenant, Limit = 1, Offset = 1 }, Ct)).Select(d => d.DecisionId));
+        Assert.Empty(await Store.QueryAsync(new DecisionQuery { Tenant = tenant, From = Utc(2026, 1, 9), To = Utc(2026, 1, 5) }, Ct));
     }
 
     [Fact]

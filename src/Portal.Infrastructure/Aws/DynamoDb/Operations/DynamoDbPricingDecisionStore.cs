@@ -83,6 +83,11 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
         RequireTenant(query.Tenant);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
+        if (query.From > query.To)
+        {
+            // An empty range, as SQL answers it; DynamoDB would refuse a BETWEEN whose bounds are reversed.
+            return [];
+        }
 
         // The time range is part of the key condition; user and category are filtered while paging (a tenant's decisions are
         // made by people, so one partition holds them comfortably).
