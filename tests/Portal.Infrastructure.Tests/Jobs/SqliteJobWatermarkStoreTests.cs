@@ -1,28 +1,26 @@
-using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Jobs;
+using Portal.Pricing.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 
-public sealed class SqliteJobWatermarkStoreTests : IDisposable
+public sealed class SqliteJobWatermarkStoreTests : JobWatermarkStoreContract
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("portal-watermarks-");
+    private readonly List<SqliteJobWatermarkStore> _stores = [];
 
-    public void Dispose() => _root.Delete(recursive: true);
+    protected override Task CreateStorageAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task AWatermarkIsAbsentUntilSetThenTheLatestValueSurvivesAReopen()
+    protected override IJobWatermarkStore OpenStore(TimeProvider time)
     {
-        var path = Path.Combine(_root.FullName, "sales.db");
-        using (var store = new SqliteJobWatermarkStore(path, new FakeTimeProvider()))
-        {
-            Assert.Null(await store.GetAsync("smartgo-import", default));
-            await store.SetAsync("smartgo-import", "a", default);
-            await store.SetAsync("smartgo-import", "b", default);
-            await store.SetAsync("validation", "v", default);
-        }
+        var store = new SqliteJobWatermarkStore(Path.Combine(_root.FullName, "sales.db"), time);
+        _stores.Add(store);
+        return store;
+    }
 
-        using var reopened = new SqliteJobWatermarkStore(path, new FakeTimeProvider());
-        Assert.Equal("b", await reopened.GetAsync("smartgo-import", default));
-        Assert.Equal("v", await reopened.GetAsync("validation", default));
+    public override Task DisposeAsync()
+    {
+        _stores.ForEach(s => s.Dispose());
+        _root.Delete(recursive: true);
+        return Task.CompletedTask;
     }
 }

@@ -1,14 +1,29 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portal.Pricing.Decisions;
+using Portal.Pricing.Operations;
+using Portal.Pricing.Validation;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
 
 public static class DynamoDbOperationsServiceCollectionExtensions
 {
-    /// <summary>Idempotency, product states, parked events, dead letters, image embeddings, pricing decisions, job runs, watermarks and validation reports.</summary>
+    /// <summary>
+    /// Pricing decisions, job runs, job watermarks and validation reports in the table <c>portal-operations-{Aws:Stage}</c>,
+    /// declared for <c>portal provision aws</c> as an <see cref="IDynamoDbTableSpec"/>. Uses the process's one <c>IAmazonDynamoDB</c>.
+    /// </summary>
     public static IServiceCollection AddDynamoDbOperationsAdapters(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(sp => new OperationsTableSpec(sp.GetRequiredService<IOptions<AwsOptions>>().Value.Stage));
+        services.AddSingleton<IDynamoDbTableSpec>(sp => sp.GetRequiredService<OperationsTableSpec>());
+        services.TryAddSingleton<OperationsTable>();
+        services.TryAddSingleton<IPricingDecisionStore, DynamoDbPricingDecisionStore>();
+        services.TryAddSingleton<IJobRunStore, DynamoDbJobRunStore>();
+        services.TryAddSingleton<IJobWatermarkStore, DynamoDbJobWatermarkStore>();
+        services.TryAddSingleton<IValidationReportStore, DynamoDbValidationReportStore>();
         return services;
     }
 }

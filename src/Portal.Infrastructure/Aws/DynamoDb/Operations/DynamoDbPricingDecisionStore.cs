@@ -1,0 +1,176 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using Portal.Pricing.Decisions;
+using Portal.Pricing.Domain;
+using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
+
+namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
+
+/// <summary>
+/// Pricing decisions on DynamoDB: one item per decision keyed by tenant and id (so another tenant's id is simply not found),
+/// listed newest first through GSI1 (<c>TENANT#{t}#DECISIONS</c>, sorted by decision time). A decision is written once:
+/// a second save of the same id is refused by the condition and the first stays. Money is kept as the invariant decimal text
+/// (a DynamoDB number would drop the scale: 119.00 would read back as 119).
+/// </summary>
+public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPricingDecisionStore
+{
+    private const string ItemTypeName = "decision";
+
+    public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
+    {
+        Validate(decision);
+        var item = Key(OperationsKeys.DecisionPk(decision.Tenant, decision.DecisionId), OperationsKeys.DecisionSk);
+        item[OperationsKeys.ItemType] = Str(ItemTypeName);
+        item[OperationsKeys.Gsi1Pk] = Str(OperationsKeys.DecisionsByTimePk(decision.Tenant));
+        item[OperationsKeys.Gsi1Sk] = Str(OperationsKeys.DecisionsByTimeSk(decision.DecidedAt, decision.DecisionId));
+        item["tenant_id"] = Str(decision.Tenant.Value);
+        item["decision_id"] = Str(decision.DecisionId);
+        item["user_name"] = Str(decision.UserName);
+        item["decided_at"] = Str(Time(decision.DecidedAt));
+        item["decided_at_ms"] = Num(decision.DecidedAt.ToUnixTimeMilliseconds());
+        item["category"] = Str(decision.Category);
+        item["condition"] = Str(decision.Condition);
+        SetOptional(item, "brand", decision.Brand);
+        SetOptional(item, "title", decision.Title);
+        SetOptional(item, "product_id", decision.ProductId);
+        item["image_keys"] = Strings(decision.ImageKeys);
+        item["suggested_price"] = Str(Money(decision.SuggestedPrice));
+        item["range_low"] = Str(Money(decision.RangeLow));
+        item["range_high"] = Str(Money(decision.RangeHigh));
+        item["confidence"] = Num(decision.Confidence);
+        item["final_price"] = Str(Money(decision.FinalPrice));
+        item["currency"] = Str(decision.Currency);
+        SetOptional(item, "override_reason", decision.OverrideReason);
+        item["excluded_sale_ids"] = Strings(decision.ExcludedSaleIds);
+        SetOptional(item, "fallback", decision.Fallback);
+        item["embedding_model"] = Str(decision.EmbeddingModel);
+
+        try
+        {
+            await table.Client.PutItemAsync(new PutItemRequest
+            {
+                TableName = table.Name,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(pk)",
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException ex)
+        {
+            throw new InvalidOperationException($"Decision '{decision.DecisionId}' of tenant '{decision.Tenant.Value}' already exists; a decision is saved once.", ex);
+        }
+    }
+
+    public async Task<PricingDecision?> GetAsync(TenantId tenant, string decisionId, CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        if (string.IsNullOrWhiteSpace(decisionId))
+        {
+            return null;
+        }
+
+        var response = await table.Client.GetItemAsync(new GetItemRequest
+        {
+            TableName = table.Name,
+            Key = Key(OperationsKeys.DecisionPk(tenant, decisionId), OperationsKeys.DecisionSk),
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? Read(item) : null;
+    }
+
+    public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        RequireTenant(query.Tenant);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
+        if (query.From > query.To)
+        {
+            // An empty range, as SQL answers it; DynamoDB would refuse a BETWEEN whose bounds are reversed.
+            return [];
+        }
+
+        // The time range is part of the key condition; user and category are filtered while paging (a tenant's decisions are
+        // made by people, so one partition holds them comfortably).
+        var values = new Dictionary<string, AttributeValue> { [":pk"] = Str(OperationsKeys.DecisionsByTimePk(query.Tenant)) };
+        var condition = "gsi1pk = :pk";
+        if (query.From is { } from && query.To is { } to)
+        {
+            condition += " AND gsi1sk BETWEEN :from AND :to";
+            values[":from"] = Str(OperationsKeys.Millis(from));
+            values[":to"] = Str(OperationsKeys.Millis(to) + "#\uffff");
+        }
+        else if (query.From is { } onlyFrom)
+        {
+            condition += " AND gsi1sk >= :from";
+            values[":from"] = Str(OperationsKeys.Millis(onlyFrom));
+        }
+        else if (query.To is { } onlyTo)
+        {
+            condition += " AND gsi1sk <= :to";
+            values[":to"] = Str(OperationsKeys.Millis(onlyTo) + "#\uffff");
+        }
+
+        var request = new QueryRequest
+        {
+            IndexName = OperationsTableSpec.Gsi1,
+            KeyConditionExpression = condition,
+            ExpressionAttributeValues = values,
+            ScanIndexForward = false,
+        };
+        var items = await table.QueryAsync(request, cancellationToken,
+            item => (string.IsNullOrWhiteSpace(query.UserName) || GetString(item, "user_name") == query.UserName)
+                && (string.IsNullOrWhiteSpace(query.Category) || GetString(item, "category") == query.Category),
+            query.Offset, query.Limit);
+        return [.. items.Select(Read)];
+    }
+
+    private static PricingDecision Read(Dictionary<string, AttributeValue> item) => new()
+    {
+        DecisionId = GetString(item, "decision_id"),
+        Tenant = new TenantId(GetString(item, "tenant_id")),
+        UserName = GetString(item, "user_name"),
+        DecidedAt = GetTime(item, "decided_at"),
+        Category = GetString(item, "category"),
+        Condition = GetString(item, "condition"),
+        Brand = GetOptionalString(item, "brand"),
+        Title = GetOptionalString(item, "title"),
+        ProductId = GetOptionalString(item, "product_id"),
+        ImageKeys = GetStrings(item, "image_keys"),
+        SuggestedPrice = ParseMoney(GetString(item, "suggested_price")),
+        RangeLow = ParseMoney(GetString(item, "range_low")),
+        RangeHigh = ParseMoney(GetString(item, "range_high")),
+        Confidence = GetDouble(item, "confidence"),
+        FinalPrice = ParseMoney(GetString(item, "final_price")),
+        Currency = GetString(item, "currency"),
+        OverrideReason = GetOptionalString(item, "override_reason"),
+        ExcludedSaleIds = GetStrings(item, "excluded_sale_ids"),
+        Fallback = GetOptionalString(item, "fallback"),
+        EmbeddingModel = GetString(item, "embedding_model"),
+    };
+
+    private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static decimal ParseMoney(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    private static void RequireTenant(TenantId tenant)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is missing (default TenantId).", nameof(tenant));
+        }
+    }
+
+    private static void Validate(PricingDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        RequireTenant(decision.Tenant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.DecisionId, nameof(decision.DecisionId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.UserName, nameof(decision.UserName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Category, nameof(decision.Category));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Condition, nameof(decision.Condition));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Currency, nameof(decision.Currency));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.EmbeddingModel, nameof(decision.EmbeddingModel));
+        ArgumentNullException.ThrowIfNull(decision.ImageKeys);
+        ArgumentNullException.ThrowIfNull(decision.ExcludedSaleIds);
+    }
+}
