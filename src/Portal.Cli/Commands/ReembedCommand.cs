@@ -48,12 +48,13 @@ internal static class ReembedCommand
         return report.Failed == 0 ? 0 : 1;
     }
 
-    /// <summary>Prints the progress message synchronously (in order), on the first report, every <see cref="LineEvery"/> sales and at the end.</summary>
+    /// <summary>Prints the progress message synchronously (in order): the work found, then every <see cref="LineEvery"/> sales;
+    /// the summary follows at the end.</summary>
     private sealed class LineProgress(TextWriter output) : IProgress<JobProgress>
     {
         public void Report(JobProgress value)
         {
-            if (value.Done == 0 || value.Done % LineEvery == 0 || value.Done == value.Total)
+            if ((value.Done == 0 && value.Total > 0) || (value.Done > 0 && value.Done % LineEvery == 0 && value.Done != value.Total))
             {
                 output.WriteLine(value.Message);
             }
