@@ -31,42 +31,42 @@ public static class BedrockServiceCollectionExtensions
             .ValidateOnStart();
 
         var httpClient = services.AddHttpClient(BedrockRuntimeClient.HttpClientName, (sp, client) =>
-            {
-                var bedrock = sp.GetRequiredService<IOptions<BedrockOptions>>().Value;
-                var region = sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region;
-                var endpoint = string.IsNullOrWhiteSpace(bedrock.ServiceUrl) ? $"https://bedrock-runtime.{region}.amazonaws.com" : bedrock.ServiceUrl;
-                client.BaseAddress = new Uri(endpoint.TrimEnd('/') + "/");
-                // The resilience pipeline bounds each attempt and the whole call.
-                client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-            });
+        {
+            var bedrock = sp.GetRequiredService<IOptions<BedrockOptions>>().Value;
+            var region = sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region;
+            var endpoint = string.IsNullOrWhiteSpace(bedrock.ServiceUrl) ? $"https://bedrock-runtime.{region}.amazonaws.com" : bedrock.ServiceUrl;
+            client.BaseAddress = new Uri(endpoint.TrimEnd('/') + "/");
+            // The resilience pipeline bounds each attempt and the whole call.
+            client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        });
 
         // Outermost first: the pipeline retries, the signing handler inside it signs every attempt afresh (x-amz-date).
         httpClient.AddResilienceHandler("bedrock", static (pipeline, context) =>
+        {
+            var bedrock = context.ServiceProvider.GetRequiredService<IOptions<BedrockOptions>>().Value;
+            pipeline.AddTimeout(bedrock.Timeout);
+            if (bedrock.MaxRetries > 0)
             {
-                var bedrock = context.ServiceProvider.GetRequiredService<IOptions<BedrockOptions>>().Value;
-                pipeline.AddTimeout(bedrock.Timeout);
-                if (bedrock.MaxRetries > 0)
+                // 429 (ThrottlingException, ModelNotReadyException), 408, 5xx, timeouts of one attempt and connection failures.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
-                    // 429 (ThrottlingException, ModelNotReadyException), 408, 5xx, timeouts of one attempt and connection failures.
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = bedrock.MaxRetries,
-                        Delay = bedrock.RetryBaseDelay,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        ShouldRetryAfterHeader = true,
-                    });
-                }
+                    MaxRetryAttempts = bedrock.MaxRetries,
+                    Delay = bedrock.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = true,
+                });
+            }
 
-                pipeline.AddTimeout(bedrock.AttemptTimeout);
-            });
+            pipeline.AddTimeout(bedrock.AttemptTimeout);
+        });
 
         // A handler instance of its own (not a shared DI registration): other adapters sign for other services.
         httpClient.AddHttpMessageHandler(sp => new SigV4SigningHandler(
-                sp.GetRequiredService<IAwsCredentialSource>(),
-                sp.GetRequiredService<SigV4Signer>(),
-                sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region,
-                BedrockRuntimeClient.SigningService));
+            sp.GetRequiredService<IAwsCredentialSource>(),
+            sp.GetRequiredService<SigV4Signer>(),
+            sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region,
+            BedrockRuntimeClient.SigningService));
 
         services.AddSingleton<BedrockRuntimeClient>();
         services.AddSingleton<TitanImageEmbeddingGenerator>();

@@ -1,6 +1,10 @@
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Engine;
 using Portal.Pricing.Ports;
+using Portal.Pricing.Similarity;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
@@ -71,6 +75,40 @@ public sealed class NovaLiteQualityAssessorTests(FakeBedrockFixture fixture) : I
 
         Assert.Equal(FallbackPrefix + "timed out)", assessment.Assessor);
         Assert.Contains("Nova Lite timed out; local assessment used", assessment.Findings);
+    }
+
+    [Fact]
+    public async Task FallbackIsNamedInTheReasonsThePriceWorkbenchShows()
+    {
+        using var services = new BedrockTestServices(_bedrock.ServiceUrl, new Dictionary<string, string?> { ["Aws:Bedrock:QualityTimeout"] = "00:00:00.300" });
+        _bedrock.NovaDelay = TimeSpan.FromMinutes(1);
+        var quality = await services.Get<IQualityAssessor>().AssessAsync(Photos(), CancellationToken.None);
+        const string model = "amazon.titan-embed-image-v1:1024";
+        var tenant = new TenantId("shop");
+        var now = TimeProvider.System.GetUtcNow();
+        var query = FakeBedrockServer.VectorFor([1, 2, 3], 1024);
+        var index = new InMemorySalesIndex();
+        for (var i = 0; i < 5; i++)
+        {
+            var near = FakeBedrockServer.VectorFor([(byte)i], 1024).Zip(query, (noise, q) => q + (0.1f * noise)).ToArray();
+            index.Add(new SaleRecord
+            {
+                Tenant = tenant, ProductId = $"p{i}", SaleId = $"s{i}", Category = "shoes", Condition = ItemCondition.Good,
+                SoldPrice = 50m + i, Currency = "EUR", SoldAt = now.AddDays(-3 - i),
+            }, new StoredEmbedding(model, near));
+        }
+
+        var pricing = new PricingOptions { MinSimilarityByModel = { ["amazon.titan-embed-image-v1"] = 0.7 } };
+        var result = new VisualSimilarityPricingEngine(index, Options.Create(pricing), TimeProvider.System).Calculate(new PricingQuery
+        {
+            Tenant = tenant, Category = "shoes", Condition = ItemCondition.Good, EmbeddingModel = model, Embedding = query, Quality = quality,
+        });
+
+        Assert.True(result.IsPriced, result.CannotPriceReason);
+        Assert.Null(result.Suggestion!.Fallback);
+        Assert.Equal(5, result.Suggestion.Comparables.Count);
+        Assert.Contains(result.Suggestion.Explanation, line => line.Contains("by local-image-statistics (fallback: Nova Lite timed out)", StringComparison.Ordinal));
+        Assert.Contains("Nova Lite timed out; local assessment used", result.Suggestion.Adjustments.QualityFindings);
     }
 
     [Fact]
