@@ -14,6 +14,7 @@ internal static class CliApplication
         portal import --manifest FILE.csv --tenant T [--images-root DIR] [--currency EUR]
         portal eval (--manifest FILE.csv [--images-root DIR] | --tenant T) [--protocol loo|time] [--json]
         portal retrieval --manifest FILE.csv --label-column NAME [--images-root DIR] [--k 10] [--json]
+        portal reembed --model onnx|titan [--tenant T]
         portal bench validation [--sales 1000000] [--keep EMPTY-DIR]
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
@@ -50,6 +51,7 @@ internal static class CliApplication
                 "import" => await ImportCommand.RunAsync(arguments, cancellation.Token),
                 "eval" => await EvalCommand.RunAsync(arguments, cancellation.Token),
                 "retrieval" => await RetrievalCommand.RunAsync(arguments, cancellation.Token),
+                "reembed" => await ReembedCommand.RunAsync(arguments, cancellation.Token),
                 "bench validation" => await BenchValidationCommand.RunAsync(arguments, cancellation.Token),
                 "bench smartgo" => await BenchSmartGoCommand.RunAsync(arguments, cancellation.Token),
                 "bench sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),

@@ -15,6 +15,7 @@ using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Validation;
@@ -66,6 +67,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddDeadLetterRedrive();
         services.AddSyncServices(builder.Configuration);
         services.AddValidationServices(builder.Configuration);
+        services.AddReembedding();
         builder.AddJobServices();
         builder.AddSmartGoImport();
         return builder;

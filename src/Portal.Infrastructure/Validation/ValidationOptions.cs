@@ -31,6 +31,10 @@ public sealed class ValidationOptions
     {
         ["resnet18-onnx-v1"] = [512],
         ["amazon.titan-embed-image-v1"] = [1024, 384, 256],
+        // The Bedrock adapter records Titan vectors with their length in the id, so different lengths never meet.
+        ["amazon.titan-embed-image-v1:1024"] = [1024],
+        ["amazon.titan-embed-image-v1:384"] = [384],
+        ["amazon.titan-embed-image-v1:256"] = [256],
     };
 
     /// <summary>Defaults overlaid with the configured map.</summary>

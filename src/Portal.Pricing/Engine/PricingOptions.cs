@@ -70,8 +70,22 @@ public sealed class PricingOptions
     [Range(0.0, 1.0)]
     public double CategoryMedianConfidenceCap { get; set; } = 0.25;
 
-    public double MinSimilarityFor(string modelId) =>
-        MinSimilarityByModel.TryGetValue(modelId, out var threshold) ? threshold : DefaultMinSimilarity;
+    /// <summary>
+    /// The model's threshold; a model id recorded with its vector length (<c>amazon.titan-embed-image-v1:1024</c>) falls back to
+    /// its base id's entry, since configuration keys cannot hold a colon.
+    /// </summary>
+    public double MinSimilarityFor(string modelId)
+    {
+        if (MinSimilarityByModel.TryGetValue(modelId, out var threshold))
+        {
+            return threshold;
+        }
+
+        var colon = modelId.LastIndexOf(':');
+        return colon > 0 && int.TryParse(modelId.AsSpan(colon + 1), out _) && MinSimilarityByModel.TryGetValue(modelId[..colon], out threshold)
+            ? threshold
+            : DefaultMinSimilarity;
+    }
 }
 
 public enum PriceEstimator
