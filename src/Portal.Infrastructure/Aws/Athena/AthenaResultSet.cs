@@ -14,7 +14,8 @@ public sealed class AthenaRow(IReadOnlyList<ColumnInfo> columns, IReadOnlyList<s
 
     public string GetString(int ordinal) => Value(ordinal, "varchar", "char", "string");
 
-    public int GetInt32(int ordinal) => int.Parse(Value(ordinal, "integer", "int", "smallint", "tinyint"), NumberStyles.Integer, CultureInfo.InvariantCulture);
+    // Engines widen integer arithmetic differently (Trino keeps INTEGER, DuckDB may give BIGINT); an out-of-range value still throws.
+    public int GetInt32(int ordinal) => int.Parse(Value(ordinal, "integer", "int", "smallint", "tinyint", "bigint"), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     public long GetInt64(int ordinal) => long.Parse(Value(ordinal, "bigint", "integer", "int", "smallint", "tinyint"), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
