@@ -24,6 +24,9 @@ public sealed class FakeAthenaServer : IAsyncDisposable
     private const string JsonContentType = "application/x-amz-json-1.1";
     private const string TargetPrefix = "AmazonAthena.";
 
+    // AWS does not escape quotes and apostrophes in its JSON.
+    private static readonly JsonSerializerOptions JsonWriteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Func<CancellationToken, Task<string>> _lakeRoot;
     private readonly SigV4Verifier _verifier;
     private readonly Lock _gate = new();
@@ -157,7 +160,7 @@ public sealed class FakeAthenaServer : IAsyncDisposable
             };
             context.Response.StatusCode = 200;
             context.Response.ContentType = JsonContentType;
-            await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted);
+            await context.Response.WriteAsync(response.ToJsonString(JsonWriteOptions), context.RequestAborted);
         }
         catch (JsonException)
         {
@@ -234,7 +237,8 @@ public sealed class FakeAthenaServer : IAsyncDisposable
                 case "QUEUED":
                     query.State = "RUNNING";
                     break;
-                case "RUNNING" when !HoldQueriesRunning:
+                // One poll sees it RUNNING; the next one runs it and answers how it ended.
+                case "RUNNING" when !HoldQueriesRunning && query.ReportedStates.Count(s => s == "RUNNING") > 1:
                     run = true;
                     break;
             }
@@ -440,7 +444,7 @@ public sealed class FakeAthenaServer : IAsyncDisposable
             body["AthenaErrorCode"] = "INVALID_INPUT";
         }
 
-        await context.Response.WriteAsync(body.ToJsonString());
+        await context.Response.WriteAsync(body.ToJsonString(JsonWriteOptions));
     }
 
     public async ValueTask DisposeAsync()
