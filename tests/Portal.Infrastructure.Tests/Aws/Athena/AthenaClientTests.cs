@@ -331,6 +331,16 @@ public sealed class AthenaClientTests : IAsyncLifetime
         Assert.Equal(1000, options.PageSize);
     }
 
+    [Fact]
+    public async Task The_adapters_serve_analytics_and_the_validation_lake_reader()
+    {
+        await using var athena = AthenaTestClient.Create(_server);
+
+        Assert.IsType<AthenaSalesAnalytics>(athena.Analytics);
+        Assert.IsType<Portal.Infrastructure.Aws.Athena.AthenaValidationLakeReader>(athena.LakeReader);
+        Assert.Equal(10, await athena.Analytics.CountRowsAsync(new Portal.Pricing.Domain.TenantId("acme"), Ct));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
