@@ -37,6 +37,7 @@ public sealed class FakeAthenaServer : IAsyncDisposable
     private LoopbackHost? _host;
     private int _throttleRemaining;
     private int _refusedSignatures;
+    private int _acceptedRequests;
 
     private FakeAthenaServer(Func<CancellationToken, Task<string>> lakeRoot, string database, string table)
     {
@@ -91,6 +92,9 @@ public sealed class FakeAthenaServer : IAsyncDisposable
 
     public int RefusedSignatures => Volatile.Read(ref _refusedSignatures);
 
+    /// <summary>Requests whose signature was accepted, counted before any injected delay or throttling (so every attempt counts).</summary>
+    public int AcceptedRequests => Volatile.Read(ref _acceptedRequests);
+
     /// <summary>The next <paramref name="calls"/> calls (any operation) answer 400 <c>ThrottlingException</c>.</summary>
     public void ThrottleNext(int calls) => Interlocked.Exchange(ref _throttleRemaining, calls);
 
@@ -122,6 +126,7 @@ public sealed class FakeAthenaServer : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _acceptedRequests);
         if (ResponseDelay > TimeSpan.Zero)
         {
             await Task.Delay(ResponseDelay, context.RequestAborted);

@@ -184,6 +184,7 @@ public sealed class AthenaClientTests : IAsyncLifetime
 
         Assert.Equal(10, result.Rows[0].GetInt64(0));
         Assert.Single(_server.Queries);
+        Assert.Equal(3 + _server.Operations.Count, _server.AcceptedRequests);
     }
 
     [Fact]
@@ -206,8 +207,10 @@ public sealed class AthenaClientTests : IAsyncLifetime
         await using var athena = AthenaTestClient.Create(_server, new Dictionary<string, string?> { ["Aws:Athena:RequestTimeout"] = "00:00:00.200", ["Aws:Athena:MaxRetries"] = "1" });
         _server.ResponseDelay = TimeSpan.FromSeconds(5);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => athena.Client.ExecuteAsync($"SELECT 1 FROM {Table} WHERE tenant_id = ?", ["acme"], Ct));
+        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => athena.Client.ExecuteAsync($"SELECT 1 FROM {Table} WHERE tenant_id = ?", ["acme"], Ct));
 
+        // The first attempt and one retry, each cut off by the attempt timeout.
+        Assert.Equal(2, _server.AcceptedRequests);
         _server.ResponseDelay = TimeSpan.Zero;
         Assert.Equal(10, (await athena.Client.ExecuteAsync($"SELECT COUNT(*) FROM {Table} WHERE tenant_id = ?", ["acme"], Ct)).Rows[0].GetInt64(0));
     }
