@@ -17,21 +17,16 @@ namespace Portal.Infrastructure.Local.Storage;
 public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvider timeProvider, ILogger<DuckDbSalesAnalytics>? logger = null)
     : ISalesAnalytics, IDisposable
 {
+    private static readonly Dictionary<string, object?> NoParameters = [];
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
     private readonly Lock _rootLock = new();
     private DuckDBConnection? _root;
     private bool _disposed;
 
-    /// <summary>Lower bound bound when the filter has no <c>From</c>: before any sale the lake can hold.</summary>
-    private static readonly DateTime EarliestTime = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
-
-    /// <summary>Upper bound bound when the filter has no <c>To</c>.</summary>
-    private static readonly DateTime LatestTime = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Unspecified);
-
     public async Task<IReadOnlyList<MonthlyTrendRow>> MonthlyTrendAsync(TenantId tenant, AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         var rows = new List<MonthlyTrendRow>();
-        await QueryAsync(tenant, SalesQueryCatalogue.MonthlyTrend, FilterParameters(filter),
+        await QueryAsync(tenant, SalesQueryCatalogue.MonthlyTrend, SalesQueryCatalogue.FilterParameters(filter),
             reader => rows.Add(new MonthlyTrendRow(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4))),
             cancellationToken);
         return rows;
@@ -40,18 +35,9 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
     public async Task<IReadOnlyList<BrandPerformanceRow>> BrandPerformanceAsync(
         TenantId tenant, AnalyticsFilter filter, DateTimeOffset asOf, int lookbackDays, int minSales, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lookbackDays);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minSales);
-        var to = Unspecified(asOf.UtcDateTime);
-        var from = to.AddDays(-lookbackDays);
+        var parameters = SalesQueryCatalogue.BrandPerformanceParameters(filter, asOf, lookbackDays, minSales);
         var rows = new List<BrandPerformanceRow>();
-        await QueryAsync(tenant, SalesQueryCatalogue.BrandPerformance,
-            [
-                .. FilterParameters(filter, from, to),
-                P("window_from", from),
-                P("window_to", to),
-                P("min_sales", (long)minSales),
-            ],
+        await QueryAsync(tenant, SalesQueryCatalogue.BrandPerformance, parameters,
             reader => rows.Add(new BrandPerformanceRow(reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetInt64(3))),
             cancellationToken);
         return rows;
@@ -60,7 +46,7 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
     public async Task<IReadOnlyList<SeasonalIndexRow>> SeasonalIndexAsync(TenantId tenant, AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         var rows = new List<SeasonalIndexRow>();
-        await QueryAsync(tenant, SalesQueryCatalogue.SeasonalIndex, FilterParameters(filter),
+        await QueryAsync(tenant, SalesQueryCatalogue.SeasonalIndex, SalesQueryCatalogue.FilterParameters(filter),
             reader => rows.Add(new SeasonalIndexRow(reader.GetString(0), reader.GetString(1), reader.GetDouble(2), reader.GetInt64(3))),
             cancellationToken);
         return rows;
@@ -69,25 +55,25 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
     public async Task<IReadOnlyList<string>> CategoriesAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         var rows = new List<string>();
-        await QueryAsync(tenant, SalesQueryCatalogue.Categories, [], reader => rows.Add(reader.GetString(0)), cancellationToken);
+        await QueryAsync(tenant, SalesQueryCatalogue.Categories, NoParameters, reader => rows.Add(reader.GetString(0)), cancellationToken);
         return rows;
     }
 
     public async Task<IReadOnlyList<string>> BrandsAsync(TenantId tenant, string? category, CancellationToken cancellationToken)
     {
         var rows = new List<string>();
-        await QueryAsync(tenant, SalesQueryCatalogue.Brands, [P("category", Blank(category))], reader => rows.Add(reader.GetString(0)), cancellationToken);
+        await QueryAsync(tenant, SalesQueryCatalogue.Brands, new Dictionary<string, object?> { ["category"] = SalesQueryCatalogue.Blank(category) }, reader => rows.Add(reader.GetString(0)), cancellationToken);
         return rows;
     }
 
     public async Task<IReadOnlyList<PriceHistogramBin>> PriceHistogramAsync(TenantId tenant, AnalyticsFilter filter, int bins, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bins);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bins, 10_000);
+        SalesQueryCatalogue.ValidateBins(bins);
+        var parameters = SalesQueryCatalogue.FilterParameters(filter);
+        parameters["bins"] = bins;
         double lo = 0, hi = 0;
         var counts = new Dictionary<int, long>();
-        await QueryAsync(tenant, SalesQueryCatalogue.PriceHistogram,
-            [.. FilterParameters(filter), P("bins", bins)],
+        await QueryAsync(tenant, SalesQueryCatalogue.PriceHistogram, parameters,
             reader =>
             {
                 lo = reader.GetDouble(0);
@@ -95,31 +81,13 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
                 counts[reader.GetInt32(2)] = reader.GetInt64(3);
             },
             cancellationToken);
-
-        if (counts.Count == 0)
-        {
-            return [];
-        }
-
-        if (hi <= lo)
-        {
-            return [new PriceHistogramBin(lo, hi, counts.Values.Sum())];
-        }
-
-        var width = (hi - lo) / bins;
-        var result = new PriceHistogramBin[bins];
-        for (var i = 0; i < bins; i++)
-        {
-            result[i] = new PriceHistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts.GetValueOrDefault(i));
-        }
-
-        return result;
+        return SalesQueryCatalogue.BuildHistogram(lo, hi, counts, bins);
     }
 
     public async Task<long> CountRowsAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         long count = 0;
-        await QueryAsync(tenant, SalesQueryCatalogue.CountRows, [], reader => count = reader.GetInt64(0), cancellationToken);
+        await QueryAsync(tenant, SalesQueryCatalogue.CountRows, NoParameters, reader => count = reader.GetInt64(0), cancellationToken);
         return count;
     }
 
@@ -145,7 +113,7 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
     }
 
     private async Task QueryAsync(
-        TenantId tenant, string sql, DuckDBParameter[] parameters, Action<DbDataReader> onRow, CancellationToken cancellationToken)
+        TenantId tenant, string template, IReadOnlyDictionary<string, object?> parameters, Action<DbDataReader> onRow, CancellationToken cancellationToken)
     {
         var source = SourceFor(tenant);
         if (source is null)
@@ -157,11 +125,12 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
         await using var connection = OpenConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = sql.Replace(SalesQueryCatalogue.Source, source, StringComparison.Ordinal);
-        command.Parameters.Add(P("tenant", tenant.Value));
-        foreach (var parameter in parameters)
+        var query = SalesQueryDialect.DuckDb.Render(template, source);
+        command.CommandText = query.Sql;
+        var values = new Dictionary<string, object?>(parameters, StringComparer.Ordinal) { ["tenant"] = tenant.Value };
+        foreach (var (name, value) in SalesQueryDialect.Bind(query, values))
         {
-            command.Parameters.Add(parameter);
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -216,44 +185,4 @@ public sealed partial class DuckDbSalesAnalytics(LakeOptions options, TimeProvid
             return _root.Duplicate();
         }
     }
-
-    /// <summary>
-    /// The parameters of <see cref="SalesQueryCatalogue.Filter"/>. <paramref name="notBefore"/>/<paramref name="notAfter"/>
-    /// (inclusive) only narrow the partitions scanned; the query states the matching row condition itself.
-    /// </summary>
-    private static DuckDBParameter[] FilterParameters(AnalyticsFilter filter, DateTime? notBefore = null, DateTime? notAfter = null)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var from = filter.From is { } f ? Unspecified(f.UtcDateTime) : EarliestTime;
-        var to = filter.To is { } t ? Unspecified(t.UtcDateTime) : LatestTime;
-        if (to < from)
-        {
-            throw new ArgumentException($"The range ends ({filter.To:O}) before it starts ({filter.From:O}).", nameof(filter));
-        }
-
-        var firstIncluded = notBefore is { } nb && nb > from ? nb : from;
-        var lastIncluded = filter.To is null ? to : to.AddTicks(-1);
-        if (notAfter is { } na && na < lastIncluded)
-        {
-            lastIncluded = na;
-        }
-
-        return
-        [
-            P("from", from),
-            P("to", to),
-            P("from_ym", YearMonth(firstIncluded)),
-            P("to_ym", YearMonth(lastIncluded)),
-            P("category", Blank(filter.Category)),
-            P("brand", Blank(filter.Brand)),
-        ];
-    }
-
-    private static int YearMonth(DateTime time) => time.Year * 100 + time.Month;
-
-    private static DateTime Unspecified(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static DuckDBParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 }

@@ -1,16 +1,23 @@
+using Portal.Pricing.Ports;
+
 namespace Portal.Infrastructure.Local.Storage;
 
 /// <summary>
-/// The analytics query catalogue over <c>sales_history</c>, in DuckDB's dialect. <see cref="Source"/> is replaced by the
-/// tenant's relation (a <c>read_parquet</c> over that tenant's folder for DuckDB, the catalogue table for Athena); every other
-/// value is a bound parameter (<c>$name</c>). Partition columns (<c>tenant_id</c>, <c>year</c>, <c>month</c>) come from the
-/// folder names, and filters on them prune whole files.
+/// The analytics query catalogue over <c>sales_history</c>, each query written once and rendered for an engine by
+/// <see cref="SalesQueryDialect"/> (DuckDB in process, Athena in production). Three things differ between the engines and are
+/// written as tokens here: <see cref="Source"/> (the tenant's relation: a <c>read_parquet</c> over that tenant's folder for
+/// DuckDB, the catalogue table for Athena), <see cref="Median"/> (an exact median in DuckDB, <c>approx_percentile</c> in
+/// Athena) and the parameters (<c>$name</c>, bound by name in DuckDB, positional <c>?</c> in Athena). Everything else is SQL
+/// both engines read the same way. Partition columns (<c>tenant_id</c>, <c>year</c>, <c>month</c>) come from the folder names,
+/// and filters on them prune whole files (DuckDB) or whole partitions (Athena's partition projection).
 /// </summary>
-/// <remarks>Athena differences: <c>quantile_cont(x, 0.5)</c> ↔ <c>approx_percentile(x, 0.5)</c>, <c>$name</c> ↔ positional <c>?</c>.</remarks>
 public static class SalesQueryCatalogue
 {
     /// <summary>Placeholder for the tenant's <c>sales_history</c> relation.</summary>
     public const string Source = "{sales_history}";
+
+    /// <summary>Placeholder for the median of <c>sold_price</c>.</summary>
+    public const string Median = "{median(sold_price)}";
 
     /// <summary>
     /// The filter every dashboard query shares (<c>AnalyticsFilter</c>): tenant, a half-open time range <c>[$from, $to)</c>
@@ -45,7 +52,7 @@ public static class SalesQueryCatalogue
     public const string BrandPerformance = $"""
         SELECT brand,
                AVG(sold_price) AS avg_price,
-               quantile_cont(sold_price, 0.5) AS median_price,
+               {Median} AS median_price,
                COUNT(*) AS total_sales
         FROM {Source}
         WHERE {Filter}
@@ -78,7 +85,8 @@ public static class SalesQueryCatalogue
 
     /// <summary>
     /// Price histogram: counts in <c>$bins</c> equal-width bins between the minimum and the maximum price (the maximum falls
-    /// in the last bin). Empty bins are absent. Parameters: <see cref="Filter"/>'s, bins.
+    /// in the last bin). Empty bins are absent. Parameters: <see cref="Filter"/>'s, bins. Grouped by ordinal (both engines
+    /// accept it; DuckDB's <c>GROUP BY ALL</c> means something else to Athena).
     /// </summary>
     public const string PriceHistogram = $"""
         WITH base AS (
@@ -96,7 +104,7 @@ public static class SalesQueryCatalogue
                END AS bin,
                COUNT(*) AS bin_count
         FROM base, bounds
-        GROUP BY ALL
+        GROUP BY 1, 2, 3
         ORDER BY bin
         """;
 
@@ -116,4 +124,93 @@ public static class SalesQueryCatalogue
     public const string CountRows = $"""
         SELECT COUNT(*) FROM {Source} WHERE tenant_id = $tenant
         """;
+
+    /// <summary>Lower bound bound when the filter has no <c>From</c>: before any sale the lake can hold.</summary>
+    private static readonly DateTime EarliestTime = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+
+    /// <summary>Upper bound bound when the filter has no <c>To</c>.</summary>
+    private static readonly DateTime LatestTime = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Unspecified);
+
+    /// <summary>
+    /// The values of <see cref="Filter"/>'s parameters (UTC wall times as unspecified-kind <see cref="DateTime"/>s, since
+    /// <c>sold_date</c> is a plain TIMESTAMP). <paramref name="notBefore"/>/<paramref name="notAfter"/> (inclusive) only narrow
+    /// the partitions scanned; the query states the matching row condition itself.
+    /// </summary>
+    public static Dictionary<string, object?> FilterParameters(AnalyticsFilter filter, DateTime? notBefore = null, DateTime? notAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var from = filter.From is { } f ? Unspecified(f.UtcDateTime) : EarliestTime;
+        var to = filter.To is { } t ? Unspecified(t.UtcDateTime) : LatestTime;
+        if (to < from)
+        {
+            throw new ArgumentException($"The range ends ({filter.To:O}) before it starts ({filter.From:O}).", nameof(filter));
+        }
+
+        var firstIncluded = notBefore is { } nb && nb > from ? nb : from;
+        var lastIncluded = filter.To is null ? to : to.AddTicks(-1);
+        if (notAfter is { } na && na < lastIncluded)
+        {
+            lastIncluded = na;
+        }
+
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["from"] = from,
+            ["to"] = to,
+            ["from_ym"] = YearMonth(firstIncluded),
+            ["to_ym"] = YearMonth(lastIncluded),
+            ["category"] = Blank(filter.Category),
+            ["brand"] = Blank(filter.Brand),
+        };
+    }
+
+    /// <summary>The parameters of <see cref="BrandPerformance"/>: the filter's, narrowed to the window, plus the window and the minimum.</summary>
+    public static Dictionary<string, object?> BrandPerformanceParameters(AnalyticsFilter filter, DateTimeOffset asOf, int lookbackDays, int minSales)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lookbackDays);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minSales);
+        var to = Unspecified(asOf.UtcDateTime);
+        var from = to.AddDays(-lookbackDays);
+        var parameters = FilterParameters(filter, from, to);
+        parameters["window_from"] = from;
+        parameters["window_to"] = to;
+        parameters["min_sales"] = (long)minSales;
+        return parameters;
+    }
+
+    /// <summary>Checks a histogram's bin count before anything is queried.</summary>
+    public static void ValidateBins(int bins)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bins);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bins, 10_000);
+    }
+
+    /// <summary>Turns <see cref="PriceHistogram"/>'s sparse rows (bin → count, with the bounds) into <paramref name="bins"/> bins.</summary>
+    public static IReadOnlyList<PriceHistogramBin> BuildHistogram(double lo, double hi, IReadOnlyDictionary<int, long> counts, int bins)
+    {
+        if (counts.Count == 0)
+        {
+            return [];
+        }
+
+        if (hi <= lo)
+        {
+            return [new PriceHistogramBin(lo, hi, counts.Values.Sum())];
+        }
+
+        var width = (hi - lo) / bins;
+        var result = new PriceHistogramBin[bins];
+        for (var i = 0; i < bins; i++)
+        {
+            result[i] = new PriceHistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts.GetValueOrDefault(i));
+        }
+
+        return result;
+    }
+
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static int YearMonth(DateTime time) => time.Year * 100 + time.Month;
+
+    private static DateTime Unspecified(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
 }
