@@ -139,7 +139,7 @@ public sealed class DynamoDbParkedEventStore(IAmazonDynamoDB client, DynamoDbSyn
 
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
-        var request = AllRequest();
+        var request = Live(AllRequest());
         request.Select = Select.COUNT;
         var count = 0;
         do
@@ -163,11 +163,18 @@ public sealed class DynamoDbParkedEventStore(IAmazonDynamoDB client, DynamoDbSyn
         ScanIndexForward = true,
     };
 
-    private async Task<List<ParkedEvent>> QueryAsync(QueryRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>Adds the filter that hides items past their <c>ttl</c> that DynamoDB has not deleted yet.</summary>
+    private QueryRequest Live(QueryRequest request)
     {
         request.FilterExpression = LiveFilter;
         request.ExpressionAttributeNames["#ttl"] = DynamoDbSyncTable.Ttl;
         request.ExpressionAttributeValues[":now"] = Num(EpochSeconds(timeProvider.GetUtcNow()));
+        return request;
+    }
+
+    private async Task<List<ParkedEvent>> QueryAsync(QueryRequest request, int limit, CancellationToken cancellationToken)
+    {
+        Live(request);
         var results = new List<ParkedEvent>();
         do
         {
