@@ -45,9 +45,12 @@ public sealed class DynamoDbDeadLetterStore(IAmazonDynamoDB client, DynamoDbSync
         for (var attempt = 1; ; attempt++)
         {
             var id = _ids.Next();
+            // Tells our own write (an SDK retry after a lost response) from another process's letter under the same id.
+            var token = Guid.NewGuid().ToString("N");
             var item = new Dictionary<string, AttributeValue>(Key(Pk(id), ItemSk))
             {
                 ["id"] = Num(id),
+                ["write_token"] = Str(token),
                 ["category"] = Str(letter.Category.ToString()),
                 ["reason"] = Str(Truncate(letter.Reason, MaxReasonChars)),
                 [payload.Name] = payload.Value,
@@ -72,6 +75,11 @@ public sealed class DynamoDbDeadLetterStore(IAmazonDynamoDB client, DynamoDbSync
             }
             catch (ConditionalCheckFailedException) when (attempt < MaxAddAttempts)
             {
+                if (await ReadAsync(id, cancellationToken) is { } existing && OptionalString(existing, "write_token") == token)
+                {
+                    return id;
+                }
+
                 // Another process drew the same id: draw again.
             }
         }
@@ -150,8 +158,10 @@ public sealed class DynamoDbDeadLetterStore(IAmazonDynamoDB client, DynamoDbSync
 
         var tenant = OptionalString(item, "tenant_id") is { } value ? new TenantId(value) : (TenantId?)null;
         var now = timeProvider.GetUtcNow();
+        var token = Guid.NewGuid().ToString("N");
         var updated = new Dictionary<string, AttributeValue>
         {
+            ["resolution_token"] = Str(token),
             ["resolved_by"] = Str(Truncate(actor, 256)),
             ["resolved_at"] = Str(Timestamp(now)),
             [DynamoDbSyncTable.Ttl] = Num(EpochSeconds(now.Add(table.Options.ResolvedDeadLetterRetention))),
@@ -191,7 +201,8 @@ public sealed class DynamoDbDeadLetterStore(IAmazonDynamoDB client, DynamoDbSync
         }
         catch (ConditionalCheckFailedException)
         {
-            return false;
+            // Resolved by someone else, or by our own write whose response was lost and retried.
+            return await ReadAsync(id, cancellationToken) is { } existing && OptionalString(existing, "resolution_token") == token;
         }
     }
 

@@ -8,7 +8,8 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Sync;
 /// <summary>
 /// Idempotency records in the sync table: <c>pk = IDEM#{tenant}#{type}#{eventId}</c>, <c>sk = IDEM</c>. The claim is ONE
 /// conditional put (<c>attribute_not_exists(pk) OR ttl &lt; now OR (IN_PROGRESS AND lease lapsed AND same payload)</c>); when
-/// the condition fails the record that made it fail (returned with the failure, or read back) decides the answer.
+/// the condition fails the record that made it fail (returned with the failure, or read back) decides the answer; a fresh
+/// <c>claim_token</c> per claim tells our own write (an SDK retry after a lost response) from someone else's.
 /// </summary>
 public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB client, DynamoDbSyncTable table, TimeProvider timeProvider) : IIdempotencyStore
 {
@@ -91,6 +92,9 @@ public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB client, DynamoDbSyn
         for (var attempt = 1; ; attempt++)
         {
             var now = timeProvider.GetUtcNow();
+            // Our mark on the claim: when a retried put (after a timeout or a 5xx whose write went through) fails its condition,
+            // finding our own token means the claim is ours, not someone else's in-progress record.
+            var token = Guid.NewGuid().ToString("N");
             try
             {
                 await client.PutItemAsync(new PutItemRequest
@@ -104,6 +108,7 @@ public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB client, DynamoDbSyn
                         [DynamoDbSyncTable.Ttl] = Num(EpochSeconds(now.Add(table.Options.IdempotencyExpiry))),
                         ["lease_expiry_ms"] = Num(now.Add(lease).ToUnixTimeMilliseconds()),
                         ["updated_at"] = Str(Timestamp(now)),
+                        ["claim_token"] = Str(token),
                     },
                     // Absent, expired, or in progress with a lapsed lease for the same payload. A lapsed lease with another
                     // payload is not taken over: the key stays bound to its payload until the record expires.
@@ -125,7 +130,8 @@ public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB client, DynamoDbSyn
                 var existing = failure.Item is { Count: > 0 } ? failure.Item : await ReadAsync(key, cancellationToken);
                 if (IsLive(existing, now))
                 {
-                    return !string.Equals(String(existing!, "payload_sha256"), payloadSha256, StringComparison.Ordinal) ? IdempotencyClaim.PayloadMismatch
+                    return OptionalString(existing!, "claim_token") == token && String(existing!, "status") == InProgress ? IdempotencyClaim.Started
+                        : !string.Equals(String(existing!, "payload_sha256"), payloadSha256, StringComparison.Ordinal) ? IdempotencyClaim.PayloadMismatch
                         : String(existing!, "status") == Completed ? IdempotencyClaim.Completed(OptionalString(existing!, "outcome") ?? string.Empty)
                         : IdempotencyClaim.InProgress;
                 }

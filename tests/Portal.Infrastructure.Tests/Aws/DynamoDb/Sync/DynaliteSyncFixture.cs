@@ -23,6 +23,9 @@ public sealed class DynaliteSyncFixture : IAsyncLifetime
 
     public IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("The fixture is not initialised.");
 
+    /// <summary>dynalite's address, for clients of a test's own (behind a fault-injecting proxy, say).</summary>
+    public string ServiceUrl => _server?.ServiceUrl ?? throw new InvalidOperationException("The fixture is not initialised.");
+
     public async Task InitializeAsync()
     {
         _server = await NodeTestServer.StartDynaliteAsync();
