@@ -12,7 +12,7 @@ using Portal.Testing.Aws;
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 
 /// <summary>
-/// The stores behind a proxy that throttles one request in three and answers another with a 500 AFTER dynalite applied it
+/// The stores behind a proxy that throttles one request in five and answers another with a 500 AFTER dynalite applied it
 /// (a lost response): the SDK's retries carry every operation through, and a retried conditional write recognises its own
 /// first write instead of reporting a conflict or writing twice.
 /// </summary>
@@ -94,11 +94,11 @@ public sealed class DynamoDbSyncFaultTests(DynaliteSyncFixture dynalite) : IAsyn
         Assert.Equal(DeadLetterStatus.Redriven, (await direct.GetAsync(id, scope, Ct))!.Status);
     }
 
-    /// <summary>Request 1 of every 3 is throttled unseen; request 2 is applied by dynalite and answered with a 500; request 3 passes.</summary>
+    /// <summary>Request 1 of every 5 is throttled unseen; request 2 is applied by dynalite and answered with a 500; the others pass.</summary>
     private async Task ForwardWithFaultsAsync(HttpContext context)
     {
         var number = Interlocked.Increment(ref _requests);
-        if (number % 3 == 1)
+        if (number % 5 == 1)
         {
             Interlocked.Increment(ref _throttled);
             await ErrorAsync(context, 400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded.");
@@ -125,7 +125,7 @@ public sealed class DynamoDbSyncFaultTests(DynaliteSyncFixture dynalite) : IAsyn
 
         using var response = await _forward.SendAsync(forwarded);
         var payload = await response.Content.ReadAsByteArrayAsync();
-        if (number % 3 == 2)
+        if (number % 5 == 2)
         {
             Interlocked.Increment(ref _lost);
             await ErrorAsync(context, 500, "InternalServerError", "Internal server error");
