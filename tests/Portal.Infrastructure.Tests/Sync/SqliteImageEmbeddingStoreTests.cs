@@ -1,0 +1,20 @@
+using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Tests.Storage;
+using Portal.Pricing.Sync;
+
+namespace Portal.Infrastructure.Tests.Sync;
+
+/// <summary>The image-embedding contract against a real SQLite file, one file per test.</summary>
+public sealed class SqliteImageEmbeddingStoreTests : ImageEmbeddingStoreContract
+{
+    private readonly TempFolder _folder = new();
+
+    protected override Task<IImageEmbeddingStore> CreateStoreAsync(TimeProvider timeProvider) =>
+        Task.FromResult<IImageEmbeddingStore>(new SqliteImageEmbeddingStore(Path.Combine(_folder.Path, "sales.db"), timeProvider));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _folder.Dispose();
+    }
+}
