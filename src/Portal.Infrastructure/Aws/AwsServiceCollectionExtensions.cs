@@ -8,6 +8,7 @@ using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
+using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Aws.Sns;
@@ -33,6 +34,7 @@ public static class AwsServiceCollectionExtensions
 
         services.AddDynamoDbClient(configuration);
         services.AddDynamoDbSalesAdapters(configuration);
+        services.AddDynamoDbSyncAdapters(configuration);
         services.AddDynamoDbOperationsAdapters(configuration);
         services.AddS3Adapters(configuration);
         services.AddAthenaAdapters(configuration);
