@@ -11,8 +11,11 @@ public static class TestAwsKeys
 
     public static AwsSigningCredentials Credentials { get; } = new(AccessKeyId, SecretAccessKey);
 
+    /// <summary>s3rver 3.7 accepts only its own key pair; a portal signing every service with one pair uses this one.</summary>
+    public static AwsSigningCredentials S3rverCredentials { get; } = new("S3RVER", "S3RVER");
+
     /// <summary>What a fake's verifier accepts (a request signed with any other secret is refused).</summary>
-    public static IReadOnlyList<AwsSigningCredentials> Known { get; } = [Credentials];
+    public static IReadOnlyList<AwsSigningCredentials> Known { get; } = [Credentials, S3rverCredentials];
 
     public static Amazon.Runtime.BasicAWSCredentials SdkCredentials() => new(AccessKeyId, SecretAccessKey);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
@@ -19,24 +20,29 @@ public sealed class StoreHealthCheck(ISalesStore store) : IHealthCheck
     }
 }
 
-/// <summary>The lake folder exists and can be written.</summary>
+/// <summary>The embedded lake folder exists and can be written (on AWS the lake is S3, checked by the writes themselves).</summary>
 public sealed class LakeHealthCheck(IOptions<PortalOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (options.Value.Provider == "Aws")
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("S3 (Aws:S3:LakeBucket)"));
+        }
+
         var directory = options.Value.LakeDirectory;
         Directory.CreateDirectory(directory);
         return Task.FromResult(HealthCheckResult.Healthy(directory));
     }
 }
 
-/// <summary>The ONNX model is loaded (resolving the embedder loads it).</summary>
-public sealed class ModelHealthCheck(IServiceProvider services) : IHealthCheck
+/// <summary>The configured embedding model is ready (resolving the local embedder loads the ONNX model).</summary>
+public sealed class ModelHealthCheck(IEmbeddingGenerator<DataContent, Embedding<float>> embedder) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var embedder = services.GetRequiredService<OnnxImageEmbedder>();
-        return Task.FromResult(HealthCheckResult.Healthy($"{OnnxImageEmbedder.ModelIdValue} ({embedder.Fit})"));
+        var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? embedder.GetType().Name;
+        return Task.FromResult(HealthCheckResult.Healthy(embedder is OnnxImageEmbedder onnx ? $"{model} ({onnx.Fit})" : model));
     }
 }
 

@@ -6,12 +6,15 @@ using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Pricing.Operations;
 using Portal.Pricing.Ports;
+using Portal.Pricing.Sync;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Bedrock;
+
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 
@@ -64,6 +67,9 @@ public sealed class BedrockRegistrationTests(FakeBedrockFixture fixture) : IClas
         // What the default chain would find in production; registered first, so AddAwsAdapters keeps it.
         builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
         builder.AddPortalInfrastructure();
+        // The embedding cache is DynamoDB on AWS; this test is about Bedrock, so the cache is the embedded one (registered last, it wins).
+        builder.Services.AddSingleton<IImageEmbeddingStore>(sp => new SqliteImageEmbeddingStore(
+            System.IO.Path.Combine(_folder.Path, "sales.db"), sp.GetRequiredService<TimeProvider>()));
         return builder.Build();
     }
 }
