@@ -31,7 +31,7 @@ public sealed class FakeSsmServer : IAsyncDisposable
         // The SDK signs with the wall clock, so the ±5 minute skew is checked against it.
         _verifier = new SigV4Verifier(TimeProvider.System, region, "ssm", TestAwsKeys.Known);
 
-    public string ServiceUrl => _host!.ServiceUrl;
+    public string ServiceUrl { get; private set; } = string.Empty;
 
     /// <summary>Every request served (signature valid), in order.</summary>
     public IReadOnlyList<FakeSsmRequest> Requests
@@ -49,6 +49,7 @@ public sealed class FakeSsmServer : IAsyncDisposable
     {
         var server = new FakeSsmServer(region);
         server._host = await LoopbackHost.StartAsync(app => app.MapPost("/", server.HandleAsync));
+        server.ServiceUrl = server._host.ServiceUrl;
         return server;
     }
 
@@ -69,9 +70,10 @@ public sealed class FakeSsmServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
+        // Idempotent: a test may stop the server early to see how its client copes.
+        if (Interlocked.Exchange(ref _host, null) is { } host)
         {
-            await _host.DisposeAsync();
+            await host.DisposeAsync();
         }
     }
 
