@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
@@ -85,6 +86,23 @@ public sealed class ParameterStoreConfigurationTests : IAsyncLifetime
         var error = Assert.Throws<InvalidOperationException>(() => Build(credentials: new BasicAWSCredentials("AKIDUNKNOWN", TestAwsKeys.SecretAccessKey)));
 
         Assert.Contains("UnrecognizedClientException", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SignsWithTheAwsCredentialsAlreadyRegisteredInTheServices()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Aws:Region"] = TestAwsKeys.Region,
+            ["Aws:ParameterStore:Path"] = "/pricing-portal/prod/",
+            ["Aws:ParameterStore:ServiceUrl"] = _ssm.ServiceUrl,
+        });
+        builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
+
+        builder.AddParameterStoreConfiguration();
+
+        Assert.Equal(WebhookSecret, builder.Configuration["Alerts:WebhookUri"]);
     }
 
     [Fact]
