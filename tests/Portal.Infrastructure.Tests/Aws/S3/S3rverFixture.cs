@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -77,27 +76,28 @@ public sealed class S3rverFixture : IAsyncLifetime
     }
 }
 
-/// <summary>An SDK HTTP client factory that keeps the method, path and headers of every request.</summary>
-public sealed class RecordingHttpClientFactory : HttpClientFactory
+/// <summary>An SDK HTTP client factory that keeps the method, path and headers of every request; <paramref name="inject"/> may
+/// answer a request itself (a fault) instead of the server.</summary>
+public sealed class RecordingHttpClientFactory(Func<HttpRequestMessage, HttpResponseMessage?>? inject = null) : HttpClientFactory
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new RecordingHandler(_requests));
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new RecordingHandler(_requests, inject));
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
 
-    private sealed class RecordingHandler(ConcurrentQueue<RecordedRequest> requests) : DelegatingHandler(new HttpClientHandler())
+    private sealed class RecordingHandler(ConcurrentQueue<RecordedRequest> requests, Func<HttpRequestMessage, HttpResponseMessage?>? inject) : DelegatingHandler(new HttpClientHandler())
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
                 .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
             requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri!.AbsolutePath, headers));
-            return base.SendAsync(request, cancellationToken);
+            return inject?.Invoke(request) is { } fault ? Task.FromResult(fault) : base.SendAsync(request, cancellationToken);
         }
     }
 }
