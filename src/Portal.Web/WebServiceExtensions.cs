@@ -72,6 +72,7 @@ public static class WebServiceExtensions
         });
         app.MapPricingApi();
         app.MapEventsApi();
+        app.MapTrendsApi();
         app.MapImages();
         app.MapAccount();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -38,7 +38,17 @@ public sealed class NodeTestServer : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("portal-s3rver-").FullName;
         return StartAsync("s3rver", Path.Combine("s3rver", "bin", "s3rver.js"), port =>
             ["--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory, "--silent"],
-            directory, cancellationToken);
+            directory, cancellationToken, S3rverTestKeysPreload());
+    }
+
+    /// <summary>s3rver 3.7 knows only the access key <c>S3RVER</c> (and does not check v4 signatures): a preload registers
+    /// <see cref="TestAwsKeys"/> as well, so every client of the tests signs with the same dummy keys.</summary>
+    private static string[] S3rverTestKeysPreload()
+    {
+        var account = Path.Combine(ToolsDirectory(), "node_modules", "s3rver", "lib", "models", "account.js");
+        var code = $"import {{ createRequire }} from 'node:module'; createRequire({System.Text.Json.JsonSerializer.Serialize(account)})({System.Text.Json.JsonSerializer.Serialize(account)})" +
+            $".DUMMY_ACCOUNT.createKeyPair({System.Text.Json.JsonSerializer.Serialize(TestAwsKeys.AccessKeyId)}, {System.Text.Json.JsonSerializer.Serialize(TestAwsKeys.SecretAccessKey)});";
+        return ["--import", "data:text/javascript," + Uri.EscapeDataString(code)];
     }
 
     /// <summary>The folder holding <c>package.json</c> and <c>node_modules</c> of the test servers.</summary>
@@ -56,7 +66,7 @@ public sealed class NodeTestServer : IAsyncDisposable
         throw new InvalidOperationException("tests/tools/package.json was not found above " + AppContext.BaseDirectory + ".");
     }
 
-    private static async Task<NodeTestServer> StartAsync(string tool, string script, Func<int, string[]> arguments, string? dataDirectory, CancellationToken cancellationToken)
+    private static async Task<NodeTestServer> StartAsync(string tool, string script, Func<int, string[]> arguments, string? dataDirectory, CancellationToken cancellationToken, string[]? nodeArguments = null)
     {
         var tools = ToolsDirectory();
         await EnsureInstalledAsync(tools, cancellationToken);
@@ -68,6 +78,11 @@ public sealed class NodeTestServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var nodeArgument in nodeArguments ?? [])
+        {
+            start.ArgumentList.Add(nodeArgument);
+        }
+
         start.ArgumentList.Add(Path.Combine(tools, "node_modules", script));
         foreach (var argument in arguments(port))
         {

@@ -1,14 +1,17 @@
-using System.Security.Cryptography;
 using Portal.Infrastructure.Local.Imaging;
+using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 
-public sealed class FileImageStoreTests : IDisposable
+/// <summary>The image store contract on the folder store, plus what only a folder has (file times, stray files).</summary>
+public sealed class FileImageStoreTests : ImageStoreContract, IDisposable
 {
     private readonly string root = Path.Combine(Path.GetTempPath(), "portal-images-" + Guid.NewGuid().ToString("N"));
     private readonly FileImageStore store;
 
     public FileImageStoreTests() => store = new FileImageStore(new FileImageStoreOptions { RootDirectory = root, PublicUrlPrefix = "/images" });
+
+    protected override IImageStore Store => store;
 
     public void Dispose()
     {
@@ -18,28 +21,29 @@ public sealed class FileImageStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task RoundTripsBytesUnderContentAddressedKey()
+    protected override Task AssertUrlServesAsync(string key, byte[] bytes)
     {
-        var bytes = ImagingTestData.Jpeg();
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-        var key = await store.SaveAsync("acme-shop", bytes, "image/jpeg", CancellationToken.None);
-
-        Assert.Equal($"acme-shop/{sha[..2]}/{sha}.jpg", key);
-        var stored = await store.OpenAsync(key, CancellationToken.None);
-        Assert.NotNull(stored);
-        await using (stored.Content)
-        {
-            using var copy = new MemoryStream();
-            await stored.Content.CopyToAsync(copy);
-            Assert.Equal(bytes, copy.ToArray());
-            Assert.Equal("image/jpeg", stored.ContentType);
-            Assert.Equal(bytes.Length, stored.Length);
-        }
-
         Assert.Equal($"/images/{key}", store.GetUrl(key));
+        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(root, key)));
+        return Task.CompletedTask;
     }
+
+    protected override Task AssertStoredOnceAsync(string key)
+    {
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Path.Combine(root, key))!));
+        return Task.CompletedTask;
+    }
+
+    protected override async Task PlantForeignObjectAsync(string name, byte[] content)
+    {
+        Directory.CreateDirectory(root);
+        await File.WriteAllBytesAsync(Path.Combine(root, name), content);
+    }
+
+    protected override Task<IReadOnlyList<string>> StoredNamesAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(Directory.Exists(root)
+            ? [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f))]
+            : []);
 
     [Fact]
     public async Task SameBytesGiveSameKeyWithoutRewriting()
@@ -56,61 +60,4 @@ public sealed class FileImageStoreTests : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
-
-    [Fact]
-    public async Task ConcurrentSavesOfSameBytesAgree()
-    {
-        var bytes = ImagingTestData.Jpeg(seed: 4);
-
-        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.SaveAsync("acme", bytes, "image/jpeg", CancellationToken.None))));
-
-        Assert.Single(keys.Distinct());
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Path.Combine(root, keys[0]))!));
-    }
-
-    [Theory]
-    [InlineData("../acme/ab/x.jpg")]
-    [InlineData("acme/../../etc/passwd")]
-    [InlineData("/etc/passwd")]
-    [InlineData("acme\\ab\\abc.jpg")]
-    [InlineData("%2e%2e/%2e%2e/etc/passwd")]
-    [InlineData("acme/%2e%2e/secret.jpg")]
-    [InlineData("")]
-    [InlineData("acme")]
-    [InlineData("Acme/00/0000000000000000000000000000000000000000000000000000000000000000.jpg")]
-    [InlineData("acme/ff/0000000000000000000000000000000000000000000000000000000000000000.jpg")]
-    [InlineData("acme/00/0000000000000000000000000000000000000000000000000000000000000000.exe")]
-    [InlineData("acme/00/0000000000000000000000000000000000000000000000000000000000000000.jpg\n")]
-    public async Task RefusesKeysItCouldNotHaveMade(string key)
-    {
-        Assert.Null(await store.OpenAsync(key, CancellationToken.None));
-        Assert.Throws<ArgumentException>(() => store.GetUrl(key));
-    }
-
-    [Fact]
-    public async Task ReturnsNullForWellFormedUnknownKey() =>
-        Assert.Null(await store.OpenAsync("acme/00/0000000000000000000000000000000000000000000000000000000000000000.jpg", CancellationToken.None));
-
-    [Fact]
-    public async Task DoesNotServeFilesOutsideTheKeyScheme()
-    {
-        var secret = Path.Combine(root, "secret.txt");
-        Directory.CreateDirectory(root);
-        await File.WriteAllTextAsync(secret, "top secret");
-
-        Assert.Null(await store.OpenAsync("secret.txt", CancellationToken.None));
-        Assert.Null(await store.OpenAsync("acme/../secret.txt", CancellationToken.None));
-    }
-
-    [Theory]
-    [InlineData("../evil")]
-    [InlineData("Acme")]
-    [InlineData("")]
-    [InlineData("a/b")]
-    public async Task RejectsInvalidTenant(string tenant) =>
-        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync(tenant, ImagingTestData.Jpeg(), "image/jpeg", CancellationToken.None));
-
-    [Fact]
-    public async Task RejectsUnsupportedContentType() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("acme", ImagingTestData.Jpeg(), "text/html", CancellationToken.None));
 }

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Parquet;
-using Parquet.Serialization;
-using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
@@ -16,48 +13,25 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
     public const string TableFolder = "sales_history";
     internal const string TempSuffix = ".tmp";
 
-    private readonly ParquetOptions _parquetOptions = new()
-    {
-        CompressionMethod = CompressionMethod.Snappy,
-        RowGroupSize = options.RowGroupSize,
-    };
-
     public Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
     {
-        var stamp = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
-        return WriteAsync(rows, () => $"part-{stamp}-{Guid.NewGuid():N}.parquet", overwrite: false, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        return WriteAsync(rows, () => LakeParquetSerializer.AppendFileName(now), overwrite: false, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> WriteBatchAsync(string batchName, IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(batchName);
-        if (!batchName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            throw new ArgumentException("A batch name may only hold ASCII letters, digits, '-' and '_'.", nameof(batchName));
-        }
+        LakeParquetSerializer.ValidateBatchName(batchName);
 
         // Same batch, same partition → same file name: a rewrite after a crash replaces the file.
-        return WriteAsync(rows, () => $"part-{batchName}.parquet", overwrite: true, cancellationToken);
+        return WriteAsync(rows, () => LakeParquetSerializer.BatchFileName(batchName), overwrite: true, cancellationToken);
     }
 
     private async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyList<LakeRow> rows, Func<string> fileName, bool overwrite, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.RootDirectory);
-        foreach (var row in rows)
-        {
-            ArgumentNullException.ThrowIfNull(row);
-            ArgumentNullException.ThrowIfNull(row.Sale);
-            if (row.Sale.Tenant.Value is null)
-            {
-                throw new ArgumentException("A lake row has no tenant (default TenantId).", nameof(rows));
-            }
-        }
-
         var written = new List<string>();
-        var partitions = rows.GroupBy(r => (Tenant: r.Sale.Tenant.Value, r.Sale.SoldAt.UtcDateTime.Year, r.Sale.SoldAt.UtcDateTime.Month))
-            .OrderBy(g => g.Key.Tenant, StringComparer.Ordinal).ThenBy(g => g.Key.Year).ThenBy(g => g.Key.Month);
-        foreach (var partition in partitions)
+        foreach (var partition in LakeParquetSerializer.Partition(rows))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var folder = PartitionFolder(options.RootDirectory, partition.Key.Tenant, partition.Key.Year, partition.Key.Month);
@@ -69,7 +43,7 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
             {
                 await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
                 {
-                    await ParquetSerializer.SerializeAsync(partition.Select(ToParquet), stream, _parquetOptions, cancellationToken: cancellationToken);
+                    await LakeParquetSerializer.SerializeAsync(partition, stream, options.RowGroupSize, cancellationToken);
                     await stream.FlushAsync(cancellationToken);
                 }
 
@@ -95,27 +69,4 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
         Path.Combine(TenantFolder(root, tenant),
             $"year={year.ToString("D4", CultureInfo.InvariantCulture)}",
             $"month={month.ToString("D2", CultureInfo.InvariantCulture)}");
-
-    private static LakeParquetRow ToParquet(LakeRow row)
-    {
-        var sale = row.Sale;
-        return new LakeParquetRow
-        {
-            ProductId = sale.ProductId,
-            SaleId = sale.SaleId,
-            Category = sale.Category,
-            Brand = sale.Brand,
-            Condition = sale.Condition?.ToWireName(),
-            SoldPrice = (double)sale.SoldPrice,
-            Currency = sale.Currency,
-            SoldDate = DateTime.SpecifyKind(sale.SoldAt.UtcDateTime, DateTimeKind.Unspecified),
-            Season = sale.Season,
-            ImageS3Key = sale.ImageKey,
-            Embedding = row.Embedding?.Vector,
-            EmbeddingModel = row.Embedding?.ModelId,
-            Description = sale.Description,
-            Title = sale.Title,
-            Source = sale.Source,
-        };
-    }
 }
