@@ -47,15 +47,18 @@ public abstract class PortalHost : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (true)
         {
-            var body = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+            // 503 while the index loads; the body says which check is not healthy yet.
+            using var response = await client.GetAsync("/health/ready");
+            var text = await response.Content.ReadAsStringAsync();
+            var body = JsonSerializer.Deserialize<JsonElement>(text);
             if (body.GetProperty("status").GetString() == "Healthy")
             {
                 break;
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (DateTime.UtcNow > deadline || text.Contains("failed", StringComparison.OrdinalIgnoreCase))
             {
-                throw new TimeoutException("The portal did not become ready within 4 minutes.");
+                throw new TimeoutException("The portal did not become ready within 4 minutes: " + text);
             }
 
             await Task.Delay(250);

@@ -82,7 +82,9 @@ public sealed class AwsPortalServer : PortalHost
         _s3rver = await NodeTestServer.StartS3rverAsync();
         _s3 = S3LakeMirror.CreateClient(_s3rver.ServiceUrl);
         await _s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket });
-        _athena = await FakeAthenaServer.StartAsync(cancellationToken => S3LakeMirror.MirrorAsync(_s3, Bucket, _lakeMirror, cancellationToken));
+        // A fresh copy per query: the trends page runs its queries in parallel, and one must not replace another's files.
+        _athena = await FakeAthenaServer.StartAsync(cancellationToken =>
+            S3LakeMirror.MirrorAsync(_s3, Bucket, Path.Combine(_lakeMirror, Guid.NewGuid().ToString("N")), cancellationToken));
         _bedrock = await FakeBedrockServer.StartAsync();
         _sns = await FakeSnsServer.StartAsync();
         _topicArn = _sns.CreateTopic(TopicName);

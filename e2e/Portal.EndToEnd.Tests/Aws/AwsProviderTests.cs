@@ -34,8 +34,8 @@ public sealed class AwsProviderTests(AwsPortalServer server)
 
         Assert.Contains(await server.ProvisionAsync(), line => line.Contains("nothing changed", StringComparison.Ordinal));
 
-        // Ingest: three sold shoes with the bundled photo, through the events API of a signed-in analyst.
-        var page = await server.OpenAsAsync("analyst@example.com", "/");
+        // Ingest: three sold shoes with the bundled photo, through the events API of a signed-in admin.
+        var page = await server.OpenAsAsync("admin@example.com", "/");
         var api = page.Context.APIRequest;
         var saleIds = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -86,7 +86,15 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         var trends = await server.OpenAsAsync("manager@example.com", "/trends");
         foreach (var panel in new[] { "panel-monthly", "panel-seasonal", "panel-histogram" })
         {
-            await trends.WaitForSelectorAsync($"[data-testid={panel}] svg.apexcharts-svg", new() { Timeout = 60_000 });
+            try
+            {
+                await trends.WaitForSelectorAsync($"[data-testid={panel}] svg.apexcharts-svg", new() { Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                var failed = server.Athena.Queries.Where(q => q.State != "SUCCEEDED").Select(q => $"{q.State}: {q.StateChangeReason} in {q.Sql}");
+                throw new TimeoutException($"{panel} drew no chart. Athena queries not succeeded: {string.Join(" | ", failed)}");
+            }
         }
 
         Assert.True(server.Athena.Queries.Count >= athenaQueriesBefore + 4, "the trends did not query Athena");
