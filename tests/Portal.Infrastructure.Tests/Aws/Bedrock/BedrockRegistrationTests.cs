@@ -63,6 +63,10 @@ public sealed class BedrockRegistrationTests(FakeBedrockFixture fixture) : IClas
                 ("Aws:Region", TestAwsKeys.Region),
                 ("Aws:Stage", "test"),
                 ("Aws:Bedrock:ServiceUrl", _bedrock.ServiceUrl),
+                // The other AWS adapters' required settings (nothing here calls them).
+                ("Aws:S3:ImagesBucket", "portal-images"),
+                ("Aws:S3:LakeBucket", "portal-lake"),
+                ("Aws:Athena:Database", "pricing_portal_test"),
             }.Concat(settings).Select(s => new KeyValuePair<string, string?>(s.Item1, s.Item2)));
         // What the default chain would find in production; registered first, so AddAwsAdapters keeps it.
         builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
