@@ -35,14 +35,14 @@ public sealed class OpsTests(PortalServer server)
         for (var i = 0; i < 3; i++)
         {
             var productId = $"p-e2e-{RunId}-{i}";
-            Assert.Equal("accepted", Single(await PostAsync(api, server.BaseAddress, Listed(productId))).GetProperty("status").GetString());
-            Assert.Equal("accepted", Single(await PostAsync(api, server.BaseAddress, Sold(productId, imageUrl: null))).GetProperty("status").GetString());
+            Assert.Equal("accepted", Single(await EventExamples.PostAsync(api, server.BaseAddress, EventExamples.Listed(productId))).GetProperty("status").GetString());
+            Assert.Equal("accepted", Single(await EventExamples.PostAsync(api, server.BaseAddress, Sold(productId, imageUrl: null))).GetProperty("status").GetString());
         }
 
         // The malformed one: rejected at once with its reason, through the signed-in browser's cookie.
         var malformed = Sold($"p-e2e-{RunId}-bad", imageUrl: null);
         malformed["detail"]!["soldPrice"] = -5;
-        var rejected = Single(await PostAsync(api, server.BaseAddress, malformed));
+        var rejected = Single(await EventExamples.PostAsync(api, server.BaseAddress, malformed));
         Assert.Equal("rejected", rejected.GetProperty("status").GetString());
         var reason = rejected.GetProperty("reasons")[0];
         Assert.Equal("detail.soldPrice", reason.GetProperty("path").GetString());
@@ -50,9 +50,9 @@ public sealed class OpsTests(PortalServer server)
 
         // The good one whose photo host is down: retried, then dead-lettered as RetriesExhausted.
         var goodProduct = $"p-e2e-{RunId}-photo";
-        Assert.Equal("accepted", Single(await PostAsync(api, server.BaseAddress, Listed(goodProduct))).GetProperty("status").GetString());
+        Assert.Equal("accepted", Single(await EventExamples.PostAsync(api, server.BaseAddress, EventExamples.Listed(goodProduct))).GetProperty("status").GetString());
         var good = Sold(goodProduct, imageUrl: images.PhotoUrl);
-        var failed = Single(await PostAsync(api, server.BaseAddress, good));
+        var failed = Single(await EventExamples.PostAsync(api, server.BaseAddress, good));
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.True(images.Requests > 1, $"The photo host was asked {images.Requests} time(s); a 503 is retried.");
         var goodId = good["id"]!.GetValue<string>();
@@ -114,34 +114,13 @@ public sealed class OpsTests(PortalServer server)
         await ScreenshotForReadmeAsync(page, "ops-jobs", "[data-testid=job-validation] [data-testid=status]");
     }
 
-    private static async Task<JsonElement> PostAsync(IAPIRequestContext api, Uri baseAddress, JsonNode envelope)
-    {
-        var response = await api.PostAsync(new Uri(baseAddress, "/api/events").ToString(), new APIRequestContextOptions
-        {
-            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
-            DataString = envelope.ToJsonString(),
-        });
-        Assert.Equal(202, response.Status);
-        return (await response.JsonAsync())!.Value;
-    }
-
     private static long Count(string text) => long.Parse(text.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
 
     private static JsonElement Single(JsonElement response) => Assert.Single(response.GetProperty("events").EnumerateArray());
 
-    private static JsonNode Listed(string productId)
-    {
-        var envelope = Example("product.listed");
-        var detail = envelope["detail"]!;
-        detail["productId"] = productId;
-        detail.AsObject().Remove("imageKeys");
-        detail.AsObject().Remove("imageUrls");
-        return envelope;
-    }
-
     private static JsonNode Sold(string productId, string? imageUrl)
     {
-        var envelope = Example("product.sold");
+        var envelope = EventExamples.Example("product.sold");
         var detail = envelope["detail"]!.AsObject();
         detail["productId"] = productId;
         detail["saleId"] = $"s-{productId}";
@@ -153,28 +132,6 @@ public sealed class OpsTests(PortalServer server)
         }
 
         return envelope;
-    }
-
-    /// <summary>A published example from <c>docs/events/examples</c>, with a fresh id and the current time.</summary>
-    private static JsonNode Example(string detailType)
-    {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "events", "examples", detailType + ".json")))!;
-        node["id"] = Guid.NewGuid().ToString();
-        node["time"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return node;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Portal.sln was not found above the test binaries.");
     }
 
     /// <summary>Saves the page as a README screenshot when <see cref="ScreenshotsVariable"/> is set, once it shows <paramref name="readySelector"/>.</summary>

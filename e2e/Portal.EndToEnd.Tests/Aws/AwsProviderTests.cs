@@ -41,7 +41,7 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         for (var i = 0; i < 3; i++)
         {
             var productId = $"p-aws-{RunId}-{i}";
-            Assert.Equal("accepted", await PostEventAsync(api, Listed(productId)));
+            Assert.Equal("accepted", await PostEventAsync(api, EventExamples.Listed(productId)));
             Assert.Equal("accepted", await PostEventAsync(api, Sold(productId, 40 + i * 5)));
             saleIds.Add($"s-{productId}");
         }
@@ -124,17 +124,8 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         return (await response.JsonAsync())!.Value;
     }
 
-    private async Task<string?> PostEventAsync(IAPIRequestContext api, JsonNode envelope)
-    {
-        var response = await api.PostAsync(new Uri(server.BaseAddress, "/api/events").ToString(), new APIRequestContextOptions
-        {
-            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
-            DataString = envelope.ToJsonString(),
-        });
-        Assert.Equal(202, response.Status);
-        var body = (await response.JsonAsync())!.Value;
-        return Assert.Single(body.GetProperty("events").EnumerateArray()).GetProperty("status").GetString();
-    }
+    private async Task<string?> PostEventAsync(IAPIRequestContext api, JsonNode envelope) =>
+        Assert.Single((await EventExamples.PostAsync(api, server.BaseAddress, envelope)).GetProperty("events").EnumerateArray()).GetProperty("status").GetString();
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
@@ -146,19 +137,9 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         }
     }
 
-    private static JsonNode Listed(string productId)
-    {
-        var envelope = Example("product.listed");
-        var detail = envelope["detail"]!.AsObject();
-        detail["productId"] = productId;
-        detail.Remove("imageKeys");
-        detail.Remove("imageUrls");
-        return envelope;
-    }
-
     private static JsonNode Sold(string productId, decimal price)
     {
-        var envelope = Example("product.sold");
+        var envelope = EventExamples.Example("product.sold");
         var detail = envelope["detail"]!.AsObject();
         detail["productId"] = productId;
         detail["saleId"] = $"s-{productId}";
@@ -166,28 +147,6 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         detail["soldAt"] = envelope["time"]!.GetValue<string>();
         detail["imageKey"] = ShoeImageKey;
         return envelope;
-    }
-
-    /// <summary>A published example from <c>docs/events/examples</c>, with a fresh id and the current time.</summary>
-    private static JsonNode Example(string detailType)
-    {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "events", "examples", detailType + ".json")))!;
-        node["id"] = Guid.NewGuid().ToString();
-        node["time"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return node;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Portal.sln was not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>A photo the quality cache has not seen, so Nova Lite is asked again.</summary>

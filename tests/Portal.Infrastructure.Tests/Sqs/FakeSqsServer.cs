@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Aws.Signing;
+using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 
@@ -199,16 +200,7 @@ public sealed class FakeSqsServer : IAsyncDisposable
         await request.Body.CopyToAsync(buffer, context.RequestAborted);
         request.Body.Position = 0;
 
-        // The raw target keeps the path exactly as the client encoded it.
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        return _verifier.Verify(new SigV4IncomingRequest(
-            request.Method,
-            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
-            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
-            headers,
-            SigV4Signer.HexSha256(buffer.ToArray())));
+        return _verifier.Verify(SigV4Requests.FromHttpContext(context, buffer.ToArray()));
     }
 
     private static async Task WriteFaultAsync(HttpContext context, SqsFault fault)

@@ -184,15 +184,7 @@ public sealed class FakeAthenaServer : IAsyncDisposable
             return new SigV4Failure(SigV4Failure.Incomplete, "Request is missing Authentication Token");
         }
 
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        return _verifier.Verify(new SigV4IncomingRequest(
-            context.Request.Method,
-            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
-            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
-            headers,
-            SigV4Signer.HexSha256(body)));
+        return _verifier.Verify(SigV4Requests.FromHttpContext(context, body));
     }
 
     private JsonObject StartQueryExecution(JsonObject input)

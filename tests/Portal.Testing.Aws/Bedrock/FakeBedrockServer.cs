@@ -123,7 +123,6 @@ public sealed class FakeBedrockServer : IAsyncDisposable
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
         var q = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var query = q >= 0 ? rawTarget[(q + 1)..] : string.Empty;
         var rawPath = q >= 0 ? rawTarget[..q] : rawTarget;
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
@@ -135,8 +134,7 @@ public sealed class FakeBedrockServer : IAsyncDisposable
             return;
         }
 
-        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-        if (_verifier.Verify(new SigV4IncomingRequest(context.Request.Method, rawPath, query, headers, SigV4Signer.HexSha256(body))) is { } refusal)
+        if (_verifier.Verify(SigV4Requests.FromHttpContext(context, body)) is { } refusal)
         {
             var code = refusal.Code == SigV4Failure.Invalid && refusal.Message.Contains("security token", StringComparison.Ordinal) ? "UnrecognizedClientException" : refusal.Code;
             await WriteErrorAsync(context, refusal.HttpStatus, code, refusal.Message);

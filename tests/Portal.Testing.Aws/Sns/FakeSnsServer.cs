@@ -199,16 +199,7 @@ public sealed class FakeSnsServer : IAsyncDisposable
 
     private SigV4Failure? Verify(HttpContext context, byte[] body)
     {
-        // The raw target keeps the path exactly as the client encoded it.
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        return _verifier.Verify(new SigV4IncomingRequest(
-            context.Request.Method,
-            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
-            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
-            headers,
-            SigV4Signer.HexSha256(body)));
+        return _verifier.Verify(SigV4Requests.FromHttpContext(context, body));
     }
 
     private static bool UnknownAccessKey(string authorization)

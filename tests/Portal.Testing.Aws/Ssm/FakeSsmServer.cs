@@ -91,14 +91,7 @@ public sealed class FakeSsmServer : IAsyncDisposable
             return;
         }
 
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var refusal = _verifier.Verify(new SigV4IncomingRequest(
-            request.Method,
-            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
-            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
-            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            SigV4Signer.HexSha256(body)));
+        var refusal = _verifier.Verify(SigV4Requests.FromHttpContext(context, body));
         if (refusal is not null)
         {
             // SSM answers signature problems with 400: an unknown key is UnrecognizedClientException.

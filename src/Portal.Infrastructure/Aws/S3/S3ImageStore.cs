@@ -1,50 +1,23 @@
 using System.Net;
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Aws.S3;
 
 /// <summary>
-/// Product photos in <c>Aws:S3:ImagesBucket</c> under the same generated keys as <see cref="FileImageStore"/>
+/// Product photos in <c>Aws:S3:ImagesBucket</c> under the same generated keys as <see cref="FileImageStore"/> (<see cref="ImageKeys"/>)
 /// (<c>{tenant}/{sha256[0..2]}/{sha256}.{ext}</c>), so a sale carries the same image key on both providers. Objects are
 /// written with their content type and server-side encryption; the browser gets short-lived presigned GET URLs. Keys are
 /// never taken from input: <see cref="OpenAsync"/> and <see cref="GetUrl"/> refuse anything this store could not have made.
 /// </summary>
 public sealed class S3ImageStore(IAmazonS3 s3, S3Options options, S3UrlPresigner presigner) : IImageStore
 {
-    private static readonly Dictionary<string, string> ExtensionByContentType = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["image/jpeg"] = "jpg",
-        ["image/png"] = "png",
-        ["image/webp"] = "webp",
-        ["image/gif"] = "gif",
-    };
-
-    private static readonly Dictionary<string, string> ContentTypeByExtension = ExtensionByContentType.ToDictionary(p => p.Value, p => p.Key.ToLowerInvariant(), StringComparer.Ordinal);
-
     public async Task<string> SaveAsync(string tenant, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
-        if (!TenantId.TryParse(tenant, out var tenantId))
-        {
-            throw new ArgumentException($"Tenant id '{tenant}' is invalid.", nameof(tenant));
-        }
-
-        if (content.IsEmpty)
-        {
-            throw new ArgumentException("The image is empty.", nameof(content));
-        }
-
-        if (contentType is null || !ExtensionByContentType.TryGetValue(contentType, out var extension))
-        {
-            throw new ArgumentException($"Content type '{contentType}' is not a supported image type.", nameof(contentType));
-        }
-
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var key = $"{tenantId.Value}/{sha256[..2]}/{sha256}.{extension}";
+        var generated = ImageKeys.Generate(tenant, content, contentType);
+        var key = generated.Key;
 
         // Content-addressed: a second save of the same bytes writes an identical object, so no existence check is needed.
         using var body = new MemoryStream(content.ToArray(), writable: false);
@@ -54,7 +27,7 @@ public sealed class S3ImageStore(IAmazonS3 s3, S3Options options, S3UrlPresigner
             Key = key,
             InputStream = body,
             AutoCloseStream = false,
-            ContentType = ContentTypeByExtension[extension],
+            ContentType = generated.ContentType,
             // A seekable body sent as is: S3-compatible servers store the aws-chunked framing otherwise.
             UseChunkEncoding = false,
         };
@@ -65,7 +38,7 @@ public sealed class S3ImageStore(IAmazonS3 s3, S3Options options, S3UrlPresigner
 
     public async Task<StoredImage?> OpenAsync(string key, CancellationToken cancellationToken)
     {
-        if (!FileImageStore.IsWellFormedKey(key))
+        if (!ImageKeys.IsWellFormed(key))
         {
             return null;
         }
@@ -81,7 +54,7 @@ public sealed class S3ImageStore(IAmazonS3 s3, S3Options options, S3UrlPresigner
         }
 
         // The content type follows from the key (which we generated), not from whatever the object says about itself.
-        var contentType = ContentTypeByExtension[key[(key.LastIndexOf('.') + 1)..]];
+        var contentType = ImageKeys.ContentTypeOf(key);
         return new StoredImage(new OwningStream(response), contentType, response.ContentLength);
     }
 
@@ -89,7 +62,7 @@ public sealed class S3ImageStore(IAmazonS3 s3, S3Options options, S3UrlPresigner
     /// only asks for keys of the signed-in tenant's own sales and decisions.</summary>
     public string GetUrl(string key)
     {
-        if (!FileImageStore.IsWellFormedKey(key))
+        if (!ImageKeys.IsWellFormed(key))
         {
             throw new ArgumentException("Not an image key this store makes.", nameof(key));
         }

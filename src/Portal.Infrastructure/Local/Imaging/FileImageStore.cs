@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
-using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Local.Imaging;
@@ -10,24 +7,8 @@ namespace Portal.Infrastructure.Local.Imaging;
 /// <see cref="OpenAsync"/> refuses anything that is not such a key and checks the resolved path stays under the root.
 /// Writes are atomic (temporary file, then move); the same bytes give the same key and are not rewritten.
 /// </summary>
-public sealed partial class FileImageStore : IImageStore
+public sealed class FileImageStore : IImageStore
 {
-    private static readonly Dictionary<string, string> ExtensionByContentType = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["image/jpeg"] = "jpg",
-        ["image/png"] = "png",
-        ["image/webp"] = "webp",
-        ["image/gif"] = "gif",
-    };
-
-    private static readonly Dictionary<string, string> ContentTypeByExtension = new(StringComparer.Ordinal)
-    {
-        ["jpg"] = "image/jpeg",
-        ["png"] = "image/png",
-        ["webp"] = "image/webp",
-        ["gif"] = "image/gif",
-    };
-
     private readonly string root;
     private readonly string urlPrefix;
 
@@ -42,23 +23,9 @@ public sealed partial class FileImageStore : IImageStore
 
     public async Task<string> SaveAsync(string tenant, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
-        if (!TenantId.TryParse(tenant, out var tenantId))
-        {
-            throw new ArgumentException($"Tenant id '{tenant}' is invalid.", nameof(tenant));
-        }
-
-        if (content.IsEmpty)
-        {
-            throw new ArgumentException("The image is empty.", nameof(content));
-        }
-
-        if (contentType is null || !ExtensionByContentType.TryGetValue(contentType, out var extension))
-        {
-            throw new ArgumentException($"Content type '{contentType}' is not a supported image type.", nameof(contentType));
-        }
-
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var key = $"{tenantId.Value}/{sha256[..2]}/{sha256}.{extension}";
+        var generated = ImageKeys.Generate(tenant, content, contentType);
+        var key = generated.Key;
+        var sha256 = generated.Sha256;
         var path = ResolveKey(key) ?? throw new InvalidOperationException("A generated key did not resolve under the root.");
         if (File.Exists(path))
         {
@@ -108,7 +75,7 @@ public sealed partial class FileImageStore : IImageStore
         try
         {
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
-            var contentType = ContentTypeByExtension[Path.GetExtension(path)[1..]];
+            var contentType = ImageKeys.ContentTypeOf(key);
             return Task.FromResult<StoredImage?>(new StoredImage(stream, contentType, stream.Length));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
@@ -127,17 +94,8 @@ public sealed partial class FileImageStore : IImageStore
         return urlPrefix + key;
     }
 
-    /// <summary>Whether the key has exactly the shape this store generates.</summary>
-    public static bool IsWellFormedKey(string? key)
-    {
-        if (key is null)
-        {
-            return false;
-        }
-
-        var match = KeyPattern().Match(key);
-        return match.Success && key.AsSpan(match.Groups["hash"].Index, 2).SequenceEqual(match.Groups["prefix"].ValueSpan);
-    }
+    /// <summary>Whether the key has exactly the shape the image stores generate.</summary>
+    public static bool IsWellFormedKey(string? key) => ImageKeys.IsWellFormed(key);
 
     private string? ResolveKey(string? key)
     {
@@ -150,6 +108,4 @@ public sealed partial class FileImageStore : IImageStore
         return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
     }
 
-    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,63}/(?<prefix>[0-9a-f]{2})/(?<hash>[0-9a-f]{64})\.(jpg|png|webp|gif)\z", RegexOptions.CultureInvariant)]
-    private static partial Regex KeyPattern();
 }

@@ -63,7 +63,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
     {
-        Validate(decision);
+        PricingDecisionRules.Validate(decision);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
@@ -98,7 +98,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
 
     public async Task<PricingDecision?> GetAsync(TenantId tenant, string decisionId, CancellationToken cancellationToken)
     {
-        RequireTenant(tenant);
+        PricingDecisionRules.RequireTenant(tenant);
         if (string.IsNullOrWhiteSpace(decisionId))
         {
             return null;
@@ -116,7 +116,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
     public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        RequireTenant(query.Tenant);
+        PricingDecisionRules.RequireTenant(query.Tenant);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
 
@@ -194,26 +194,4 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static decimal ParseMoney(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
-
-    private static void RequireTenant(TenantId tenant)
-    {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is missing (default TenantId).", nameof(tenant));
-        }
-    }
-
-    private static void Validate(PricingDecision decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        RequireTenant(decision.Tenant);
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.DecisionId, nameof(decision.DecisionId));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.UserName, nameof(decision.UserName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Category, nameof(decision.Category));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Condition, nameof(decision.Condition));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Currency, nameof(decision.Currency));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.EmbeddingModel, nameof(decision.EmbeddingModel));
-        ArgumentNullException.ThrowIfNull(decision.ImageKeys);
-        ArgumentNullException.ThrowIfNull(decision.ExcludedSaleIds);
-    }
 }

@@ -18,7 +18,7 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
     {
-        Validate(decision);
+        PricingDecisionRules.Validate(decision);
         var item = Key(OperationsKeys.DecisionPk(decision.Tenant, decision.DecisionId), OperationsKeys.DecisionSk);
         item[OperationsKeys.ItemType] = Str(ItemTypeName);
         item[OperationsKeys.Gsi1Pk] = Str(OperationsKeys.DecisionsByTimePk(decision.Tenant));
@@ -62,7 +62,7 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
 
     public async Task<PricingDecision?> GetAsync(TenantId tenant, string decisionId, CancellationToken cancellationToken)
     {
-        RequireTenant(tenant);
+        PricingDecisionRules.RequireTenant(tenant);
         if (string.IsNullOrWhiteSpace(decisionId))
         {
             return null;
@@ -80,7 +80,7 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
     public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        RequireTenant(query.Tenant);
+        PricingDecisionRules.RequireTenant(query.Tenant);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
         if (query.From > query.To)
@@ -151,26 +151,4 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static decimal ParseMoney(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
-
-    private static void RequireTenant(TenantId tenant)
-    {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is missing (default TenantId).", nameof(tenant));
-        }
-    }
-
-    private static void Validate(PricingDecision decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        RequireTenant(decision.Tenant);
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.DecisionId, nameof(decision.DecisionId));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.UserName, nameof(decision.UserName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Category, nameof(decision.Category));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Condition, nameof(decision.Condition));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.Currency, nameof(decision.Currency));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.EmbeddingModel, nameof(decision.EmbeddingModel));
-        ArgumentNullException.ThrowIfNull(decision.ImageKeys);
-        ArgumentNullException.ThrowIfNull(decision.ExcludedSaleIds);
-    }
 }
