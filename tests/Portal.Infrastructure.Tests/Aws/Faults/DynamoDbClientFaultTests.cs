@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Infrastructure.Aws;
-using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.Faults;
@@ -63,13 +61,7 @@ public sealed class DynamoDbClientFaultTests : IAsyncLifetime
         Assert.False(item.IsItemSet);
     }
 
-    private AmazonDynamoDBClient Client(int maxAttempts)
-    {
-        var config = DynamoDbServiceCollectionExtensions.CreateClientConfig(
-            new DynamoDbOptions { ServiceUrl = _proxy.ServiceUrl, MaxAttempts = maxAttempts },
-            new AwsOptions { Region = TestAwsKeys.Region, Stage = "test" });
-        return new AmazonDynamoDBClient(TestAwsKeys.SdkCredentials(), config);
-    }
+    private AmazonDynamoDBClient Client(int maxAttempts) => TestDynamoDb.CreateClient(_proxy.ServiceUrl, maxAttempts);
 
     public async Task DisposeAsync()
     {

@@ -15,7 +15,7 @@ public sealed class DynaliteFixture : IAsyncLifetime
     private NodeTestServer? _server;
     private AmazonDynamoDBClient? _client;
 
-    public static ProvisioningTimings FastTimings { get; } = new() { PollInterval = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(30) };
+    public static ProvisioningTimings FastTimings => TestDynamoDb.FastTimings;
 
     public string ServiceUrl => _server!.ServiceUrl;
 
@@ -27,8 +27,7 @@ public sealed class DynaliteFixture : IAsyncLifetime
         _client = CreateClient();
     }
 
-    public AmazonDynamoDBClient CreateClient() => new(TestAwsKeys.SdkCredentials(), DynamoDbServiceCollectionExtensions.CreateClientConfig(
-        new DynamoDbOptions { ServiceUrl = ServiceUrl, MaxAttempts = 3 }, new AwsOptions { Region = TestAwsKeys.Region, Stage = "test" }));
+    public AmazonDynamoDBClient CreateClient() => TestDynamoDb.CreateClient(ServiceUrl);
 
     /// <summary>A fresh stage name, so a fresh <c>sales-intelligence-{stage}</c>.</summary>
     public string NextStage() => "t" + Interlocked.Increment(ref _tables).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -37,7 +36,7 @@ public sealed class DynaliteFixture : IAsyncLifetime
     public async Task<string> CreateSalesTableAsync()
     {
         var name = SalesIntelligenceTable.NameFor(NextStage());
-        await new DynamoDbTableProvisioner(Client, [new SalesIntelligenceTableSpec(name)], FastTimings).ProvisionAsync(null, CancellationToken.None);
+        await TestDynamoDb.ProvisionAsync(Client, new SalesIntelligenceTableSpec(name));
         return name;
     }
 
