@@ -34,11 +34,15 @@ public static class WebServiceExtensions
             kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
 
         AddAuthenticationServices(builder);
-        builder.Services.AddHealthChecks()
+        var health = builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<LakeHealthCheck>("lake", tags: ["ready"])
             .AddCheck<ModelHealthCheck>("model", tags: ["ready"])
             .AddCheck<IndexHealthCheck>("index", tags: ["ready"]);
+        // The lake folder only exists on the embedded default; on AWS a check that cannot fail would only mislead.
+        if (!string.Equals(builder.Configuration["Portal:Provider"], "Aws", StringComparison.Ordinal))
+        {
+            health.AddCheck<LakeHealthCheck>("lake", tags: ["ready"]);
+        }
         return builder;
     }
 

@@ -20,16 +20,11 @@ public sealed class StoreHealthCheck(ISalesStore store) : IHealthCheck
     }
 }
 
-/// <summary>The embedded lake folder exists and can be written (on AWS the lake is S3, checked by the writes themselves).</summary>
+/// <summary>The embedded lake folder exists and can be written (registered for the embedded default only).</summary>
 public sealed class LakeHealthCheck(IOptions<PortalOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (options.Value.Provider == "Aws")
-        {
-            return Task.FromResult(HealthCheckResult.Healthy("S3 (Aws:S3:LakeBucket)"));
-        }
-
         var directory = options.Value.LakeDirectory;
         Directory.CreateDirectory(directory);
         return Task.FromResult(HealthCheckResult.Healthy(directory));
