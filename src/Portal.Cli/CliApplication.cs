@@ -74,7 +74,7 @@ internal static class CliApplication
     }
 
     /// <summary>A host with the shared services, reading the root appsettings.json; <paramref name="dataDirectory"/> overrides the data folder.</summary>
-    public static IHost BuildHost(string? dataDirectory)
+    public static IHost BuildHost(string? dataDirectory, DateTimeOffset? asOf = null, TimeSpan? salesRetention = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (dataDirectory is not null)
@@ -83,7 +83,18 @@ internal static class CliApplication
         }
 
         builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.SeedDemoData)}"] = "false";
+        if (salesRetention is { } retention)
+        {
+            builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.SalesRetention)}"] = retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Logging.ClearProviders();
+        if (asOf is { } day)
+        {
+            // Registered before the infrastructure, which only adds the system clock when none is there.
+            builder.Services.AddSingleton<TimeProvider>(new AsOfTimeProvider(day));
+        }
+
         builder.AddPortalInfrastructure();
         return builder.Build();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
@@ -10,18 +11,30 @@ using Spectre.Console;
 
 namespace Portal.Cli.Commands;
 
+/// <summary>
+/// <c>portal eval</c>: backtests the engine on real sold items, each priced as of its own date. With a manifest the items
+/// go into a temporary store (or <c>--data-dir</c>, kept for the next run) whose clock stands on the manifest's last day, so
+/// dated history is never cut by retention; <c>--as-of</c> does the same for a live store.
+/// </summary>
 internal static class EvalCommand
 {
     private const string ManifestTenant = "eval";
+    private const string EstimateColumn = "estimate";
+    private static readonly TimeSpan EvaluationRetention = TimeSpan.FromDays(100 * 365);
+
+    /// <summary>The grid <c>--sweep</c> runs when given no grid of its own.</summary>
+    private const string DefaultGrid = "k=10,20;brand=0,0.1,0.2,0.3;title=0,0.1;temperature=100,0.05";
 
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
-        args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "estimator", "k", "threshold");
-        var protocol = args.Get("protocol") switch
+        args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "as-of", "sweep",
+            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window");
+        var protocols = args.Get("protocol") switch
         {
-            null or "loo" => BacktestProtocol.Loo,
-            "time" => BacktestProtocol.Time,
-            var other => throw new CliUsageException($"Unknown protocol '{other}': use loo or time."),
+            null or "both" => new[] { BacktestProtocol.Time, BacktestProtocol.Loo },
+            "loo" => [BacktestProtocol.Loo],
+            "time" => [BacktestProtocol.Time],
+            var other => throw new CliUsageException($"Unknown protocol '{other}': use time, loo or both."),
         };
 
         var manifest = args.Get("manifest");
@@ -31,13 +44,19 @@ internal static class EvalCommand
             throw new CliUsageException("Give either --manifest or --tenant.");
         }
 
-        // With a manifest, work in a temporary store so the data directory is untouched.
-        var temporary = manifest is null ? null : Directory.CreateTempSubdirectory("portal-eval-");
+        var asOf = args.Get("as-of") is { } asOfText ? ParseDate(asOfText) : manifest is null ? (DateTimeOffset?)null : LastDate(manifest);
+
+        // With a manifest and no data directory, work in a temporary store so nothing else is touched.
+        var keep = args.Get("data-dir");
+        var temporary = manifest is not null && keep is null ? Directory.CreateTempSubdirectory("portal-eval-") : null;
         try
         {
-            using var host = CliApplication.BuildHost(temporary?.FullName ?? args.Get("data-dir"));
+            // An evaluation's own store keeps all of a manifest's history: each item is priced as of its date, and the engine's
+            // widest window (not the store's retention) bounds what it sees.
+            using var host = CliApplication.BuildHost(temporary?.FullName ?? keep, asOf, manifest is null ? null : EvaluationRetention);
             var tenant = new TenantId(tenantText ?? ManifestTenant);
             bool? dated = null;
+            IReadOnlyDictionary<string, string> estimates = new Dictionary<string, string>();
             if (manifest is not null)
             {
                 var report = await ImportCommand.RunImportAsync(host.Get<SalesImporter>(), new ImportRequest
@@ -45,46 +64,69 @@ internal static class EvalCommand
                     ManifestPath = manifest,
                     Tenant = ManifestTenant,
                     ImagesRoot = args.Get("images-root"),
+                    CaptureColumn = EstimateColumn,
                 }, cancellationToken);
                 dated = report.Dated;
+                estimates = report.Captured;
+                CliApplication.Error.MarkupLine($"{report.Imported} imported, {report.AlreadyPresent} already present, {report.Rejected.Count} rejected of {report.Rows} rows.");
                 if (report.Rejected.Count > 0)
                 {
                     CliApplication.Error.MarkupLine($"[yellow]{report.Rejected.Count} manifest row(s) rejected; the first: line {report.Rejected[0].Line}: {Markup.Escape(report.Rejected[0].Reason)}[/]");
                 }
             }
-            else
+
+            if (manifest is null || keep is not null)
             {
+                // The importer indexes what it writes; rows already present come from the store.
                 await host.Get<SalesIndexLoader>().LoadAsync(cancellationToken);
             }
 
-            var options = host.Get<IOptions<PricingOptions>>().Value;
-            Tune(options, args);
-            var items = new List<(SaleRecord, StoredEmbedding)>();
+            var items = new List<BacktestItem>();
             await foreach (var (sale, embedding) in host.Get<ISalesStore>().StreamSalesAsync(tenant, cancellationToken))
             {
                 if (embedding is not null)
                 {
-                    items.Add((sale, embedding));
+                    items.Add(new BacktestItem(sale, embedding, estimates.TryGetValue(sale.SaleId, out var e) && decimal.TryParse(e, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null));
                 }
             }
 
             if (items.Count == 0)
             {
-                await Console.Error.WriteLineAsync($"error: tenant '{tenant}' has no sales with embeddings to evaluate.");
+                await Console.Error.WriteLineAsync($"error: tenant '{tenant}' has no sales with embeddings to evaluate{(asOf is null ? string.Empty : $" as of {asOf:yyyy-MM-dd}")}.");
                 return 1;
             }
 
             // Undated manifests: all items share one day, so the window would mean nothing.
             dated ??= true;
-            var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System);
-            var evaluation = new Backtester(host.Get<ISalesIndex>(), engine, options).Run(tenant, items, protocol, dated.Value);
+            var baseOptions = host.Get<IOptions<PricingOptions>>().Value;
+            Tune(baseOptions, args);
+            var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
+            var reports = new List<EvaluationReport>();
+            foreach (var protocol in args.Has("sweep") ? [BacktestProtocol.Time] : protocols)
+            {
+                foreach (var options in settings)
+                {
+                    var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System);
+                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options).Run(tenant, items, protocol, dated.Value);
+                    reports.Add(report);
+                    if (args.Has("sweep") && !args.Has("json"))
+                    {
+                        CliApplication.Error.MarkupLine(Markup.Escape($"{reports.Count}/{settings.Count} {report.Settings}: MdAPE {Pct(report.Metrics.Mdape)}"));
+                    }
+                }
+            }
+
             if (args.Has("json"))
             {
-                Console.WriteLine(CliJson.Serialize(evaluation));
+                Console.WriteLine(reports.Count == 1 ? CliJson.Serialize(reports[0]) : CliJson.Serialize(reports));
+            }
+            else if (args.Has("sweep"))
+            {
+                PrintSweep(reports);
             }
             else
             {
-                Print(evaluation);
+                reports.ForEach(Print);
             }
 
             return 0;
@@ -95,7 +137,16 @@ internal static class EvalCommand
         }
     }
 
-    /// <summary>Overrides for backtest sweeps: estimator, K and threshold.</summary>
+    /// <summary>The day after the manifest's last dated row: the store's clock for the evaluation.</summary>
+    private static DateTimeOffset? LastDate(string manifest) =>
+        File.Exists(manifest) ? SalesImporter.LastDate(manifest)?.AddDays(1) : null;
+
+    private static DateTimeOffset ParseDate(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : throw new CliUsageException($"--as-of '{text}' is not a date (use yyyy-MM-dd).");
+
+    /// <summary>Overrides for one backtest: estimator, K, threshold, signal weights, temperature, half-life, widest window.</summary>
     private static void Tune(PricingOptions options, CliArguments args)
     {
         if (args.Get("estimator") is { } estimator)
@@ -109,26 +160,144 @@ internal static class EvalCommand
         }
 
         options.MaxComparables = args.GetInt("k", options.MaxComparables);
-        if (args.Get("threshold") is { } threshold)
+        foreach (var name in new[] { "threshold", "brand", "title", "temperature", "half-life", "max-window" })
         {
-            if (!double.TryParse(threshold, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < -1 or > 1)
+            if (args.Get(name) is { } text)
             {
-                throw new CliUsageException("--threshold must be a number in [-1, 1].");
+                Set(options, name, text);
+            }
+        }
+    }
+
+    /// <summary>Every combination of a grid such as <c>k=10,20;brand=0,0.2</c> over the base settings.</summary>
+    private static List<PricingOptions> Grid(PricingOptions baseOptions, string grid)
+    {
+        var variants = new List<PricingOptions> { Copy(baseOptions) };
+        foreach (var axis in grid.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = axis.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2)
+            {
+                throw new CliUsageException($"Sweep axis '{axis}' is not name=value,value.");
             }
 
-            options.DefaultMinSimilarity = value;
-            options.MinSimilarityByModel.Clear();
+            var next = new List<PricingOptions>();
+            foreach (var variant in variants)
+            {
+                foreach (var value in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var copy = Copy(variant);
+                    Set(copy, parts[0], value);
+                    next.Add(copy);
+                }
+            }
+
+            variants = next;
+        }
+
+        return variants;
+    }
+
+    private static void Set(PricingOptions options, string name, string text)
+    {
+        if (name == "estimator")
+        {
+            options.Estimator = text == "mean" ? PriceEstimator.WeightedMean : PriceEstimator.WeightedMedian;
+            return;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new CliUsageException($"--{name} '{text}' is not a number.");
+        }
+
+        switch (name)
+        {
+            case "k" when value is >= 1 and <= 200:
+                options.MaxComparables = (int)value;
+                break;
+            case "threshold" when value is >= -1 and <= 1:
+                options.DefaultMinSimilarity = value;
+                options.MinSimilarityByModel.Clear();
+                break;
+            case "brand" when value is >= 0 and <= 1:
+                options.BrandWeight = value;
+                break;
+            case "title" when value is >= 0 and <= 1:
+                options.TitleWeight = value;
+                break;
+            case "temperature" when value is >= 0.001 and <= 100:
+                options.SimilarityTemperature = value;
+                break;
+            case "half-life" when value > 0:
+                options.RecencyHalfLife = TimeSpan.FromDays(value);
+                break;
+            case "max-window" when value >= options.WidenedLookbackWindow.TotalDays:
+                options.MaxLookbackWindow = TimeSpan.FromDays(value);
+                break;
+            default:
+                throw new CliUsageException($"--{name} {text} is out of range or not a setting (k, threshold, brand, title, temperature, half-life, max-window, estimator).");
+        }
+    }
+
+    private static PricingOptions Copy(PricingOptions o) => new()
+    {
+        LookbackWindow = o.LookbackWindow,
+        WidenedLookbackWindow = o.WidenedLookbackWindow,
+        MaxLookbackWindow = o.MaxLookbackWindow,
+        BrandWeight = o.BrandWeight,
+        TitleWeight = o.TitleWeight,
+        SimilarityTemperature = o.SimilarityTemperature,
+        MaxComparables = o.MaxComparables,
+        MinComparables = o.MinComparables,
+        MinSimilarityByModel = new Dictionary<string, double>(o.MinSimilarityByModel, StringComparer.Ordinal),
+        DefaultMinSimilarity = o.DefaultMinSimilarity,
+        RecencyHalfLife = o.RecencyHalfLife,
+        Estimator = o.Estimator,
+        RangeLowQuantile = o.RangeLowQuantile,
+        RangeHighQuantile = o.RangeHighQuantile,
+        SeasonalShrinkage = o.SeasonalShrinkage,
+        MaxSeasonalFactor = o.MaxSeasonalFactor,
+        ConditionLadder = new Dictionary<string, double>(o.ConditionLadder, StringComparer.OrdinalIgnoreCase),
+        MinFallbackSales = o.MinFallbackSales,
+        WidenedWindowConfidenceCap = o.WidenedWindowConfidenceCap,
+        BrandMedianConfidenceCap = o.BrandMedianConfidenceCap,
+        CategoryMedianConfidenceCap = o.CategoryMedianConfidenceCap,
+    };
+
+    private static void PrintSweep(IReadOnlyList<EvaluationReport> reports)
+    {
+        var table = new Table().AddColumns("settings", "MdAPE", "× category", "MAPE", "within 25 %", "coverage", "range width", "top/bottom tercile", "fallback");
+        foreach (var r in reports)
+        {
+            table.AddRow(Markup.Escape(r.Settings), Pct(r.Metrics.Mdape), Ratio(r.Metrics.Mdape, r.Baselines.CategoryMedian.Mdape), Pct(r.Metrics.Mape),
+                Pct(r.Metrics.Within25), Pct(r.Metrics.Coverage), Pct(r.Metrics.MeanRangeWidth), TercileRatio(r), Pct(r.Metrics.FallbackShare));
+        }
+
+        AnsiConsole.Write(table);
+        if (reports.Count > 0)
+        {
+            var b = reports[0].Baselines;
+            AnsiConsole.MarkupLine($"baselines: category median {Pct(b.CategoryMedian.Mdape)}, brand+category median {Pct(b.BrandCategoryMedian.Mdape)}{(b.Expert is { } e ? $", expert estimate {Pct(e.Mdape)}" : string.Empty)}");
         }
     }
 
     private static void Print(EvaluationReport report)
     {
-        var table = new Table().AddColumns("", "n", "MdAPE", "MAPE", "within 10 %", "within 25 %", "coverage", "range width", "fallback");
-        void Row(string name, EvaluationMetrics m) => table.AddRow(name, m.N.ToString(), Pct(m.Mdape), Pct(m.Mape), Pct(m.Within10), Pct(m.Within25), Pct(m.Coverage), Pct(m.MeanRangeWidth), Pct(m.FallbackShare));
+        AnsiConsole.MarkupLine($"[bold]{(report.Protocol == "time" ? "Time-ordered (each item priced only from earlier sales)" : "Leave-one-out")}[/], n = {report.N}, unpriced {report.Unpriced}; {Markup.Escape(report.Settings)}");
+        var table = new Table().AddColumns("", "n", "MdAPE", "MAPE", "within 10 %", "within 25 %", "P10–P90 coverage", "range width", "fallback");
+        void Row(string name, EvaluationMetrics m) => table.AddRow(name, m.N.ToString(CultureInfo.InvariantCulture), Pct(m.Mdape), Pct(m.Mape), Pct(m.Within10), Pct(m.Within25), Pct(m.Coverage), Pct(m.MeanRangeWidth), Pct(m.FallbackShare));
         Row("engine", report.Metrics);
+        Row("engine, uncalibrated range", report.Uncalibrated);
         Row("category median", report.Baselines.CategoryMedian);
         Row("brand+category median", report.Baselines.BrandCategoryMedian);
+        if (report.Baselines.Expert is { } expert)
+        {
+            Row("expert estimate", expert);
+        }
+
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"engine MdAPE ÷ category median: {Ratio(report.Metrics.Mdape, report.Baselines.CategoryMedian.Mdape)}");
         foreach (var tercile in report.ByConfidence)
         {
             AnsiConsole.MarkupLine($"confidence {tercile.Tercile} ({tercile.MinConfidence:0.00}–{tercile.MaxConfidence:0.00}, n={tercile.N}): MdAPE {Pct(tercile.Mdape)}");
@@ -140,5 +309,11 @@ internal static class EvalCommand
         }
     }
 
-    private static string Pct(double value) => double.IsNaN(value) ? "–" : $"{value * 100:0.0} %";
+    private static string TercileRatio(EvaluationReport r) =>
+        r.ByConfidence.Count == 3 ? $"{Pct(r.ByConfidence[2].Mdape)} / {Pct(r.ByConfidence[0].Mdape)}" : "–";
+
+    private static string Ratio(double value, double baseline) =>
+        double.IsNaN(value) || double.IsNaN(baseline) || baseline <= 0 ? "–" : (value / baseline).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Pct(double value) => double.IsNaN(value) ? "–" : (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 }

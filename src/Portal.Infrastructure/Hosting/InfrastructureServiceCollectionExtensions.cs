@@ -47,7 +47,8 @@ public static class InfrastructureServiceCollectionExtensions
         }
 
         services.TryAddSingletonTimeProvider();
-        services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => o.SalesRetention > TimeSpan.Zero, "Portal:SalesRetention must be positive.").ValidateOnStart();
         services.AddOptions<PricingOptions>().Bind(builder.Configuration.GetSection(PricingOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => o.LookbackWindow > TimeSpan.Zero && o.WidenedLookbackWindow >= o.LookbackWindow, "Pricing:WidenedLookbackWindow must be at least Pricing:LookbackWindow, both positive.")
             .Validate(o => o.RecencyHalfLife > TimeSpan.Zero, "Pricing:RecencyHalfLife must be positive.")
@@ -102,7 +103,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.TryAddSingleton<ISalesStore>(sp =>
         {
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
-            return new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = portal.DatabasePath }, sp.GetRequiredService<TimeProvider>());
+            return new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = portal.DatabasePath, RetentionPeriod = portal.SalesRetention }, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
         services.TryAddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));

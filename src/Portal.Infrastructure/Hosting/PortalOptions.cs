@@ -27,6 +27,12 @@ public sealed class PortalOptions
     [Range(100, 1_000_000)]
     public int DemoSales { get; set; } = 3600;
 
+    /// <summary>
+    /// How long a sale stays live after it sold in the embedded store (the seed's TTL: two years). An evaluation of dated
+    /// history lengthens it in its own temporary store, so old sales are not cut.
+    /// </summary>
+    public TimeSpan SalesRetention { get; set; } = TimeSpan.FromDays(730);
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string DatabasePath => Path.Combine(ResolveDataDirectory(), "sales.db");

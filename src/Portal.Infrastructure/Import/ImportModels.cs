@@ -11,10 +11,17 @@ public sealed record ImportRequest
     public string DefaultCurrency { get; init; } = "EUR";
     /// <summary>Source recorded on each sale.</summary>
     public string Source { get; init; } = "import";
+    /// <summary>A manifest column to hand back per sale id (an evaluation reads the expert's <c>estimate</c> this way); not stored.</summary>
+    public string? CaptureColumn { get; init; }
 }
 
 public sealed record ImportProgress(int Processed, int Total, int Imported, int Rejected);
 
 public sealed record RejectedRow(int Line, string Reason);
 
-public sealed record ImportReport(int Rows, int Imported, int AlreadyPresent, IReadOnlyList<RejectedRow> Rejected, bool Dated);
+public sealed record ImportReport(int Rows, int Imported, int AlreadyPresent, IReadOnlyList<RejectedRow> Rejected, bool Dated)
+{
+    /// <summary>The <see cref="ImportRequest.CaptureColumn"/> value of each imported or present row that has one, by sale id.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> Captured { get; init; } = new Dictionary<string, string>();
+}

@@ -49,6 +49,8 @@ public sealed class SalesImporter(
         var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var rejected = new List<RejectedRow>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var captured = new Dictionary<string, string>(StringComparer.Ordinal);
+        var capture = request.CaptureColumn?.Trim().ToLowerInvariant();
         var batch = new List<(SaleRecord, StoredEmbedding?)>(BatchSize);
         int imported = 0, present = 0, processed = 0;
         var dated = true;
@@ -70,6 +72,11 @@ public sealed class SalesImporter(
             else
             {
                 seen[parsed.Value.Sale.SaleId] = line;
+                if (capture is not null && row.Get(capture) is { } value)
+                {
+                    captured[parsed.Value.Sale.SaleId] = value;
+                }
+
                 dated &= parsed.Value.Dated;
                 if (await store.ContainsSaleAsync(tenant, parsed.Value.Sale.SaleId, cancellationToken))
                 {
@@ -104,7 +111,25 @@ public sealed class SalesImporter(
         }
 
         progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count));
-        return new ImportReport(records.Count, imported, present, rejected, dated);
+        return new ImportReport(records.Count, imported, present, rejected, dated) { Captured = captured };
+    }
+
+    /// <summary>The latest parseable <c>date</c> of a manifest, or null when it has none.</summary>
+    public static DateTimeOffset? LastDate(string manifestPath)
+    {
+        var records = ReadManifest(manifestPath, out var columns);
+        DateTimeOffset? last = null;
+        foreach (var (_, fields) in records)
+        {
+            if (new Row(fields, columns).Get("date") is { } text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+                && (last is null || date > last))
+            {
+                last = date;
+            }
+        }
+
+        return last;
     }
 
     private static List<(int Line, IReadOnlyList<string> Fields)> ReadManifest(string path, out Dictionary<string, int> columns)

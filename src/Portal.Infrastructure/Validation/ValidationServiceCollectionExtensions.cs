@@ -27,7 +27,7 @@ public static class ValidationServiceCollectionExtensions
         {
             var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
             // The store's own retention (its TTL), so expired rows are left out of the lake counts exactly as the store hides them.
-            var retention = new SqliteStoreOptions { DatabasePath = portal.DatabasePath }.RetentionPeriod;
+            var retention = portal.SalesRetention;
             return new ValidationSources(portal.DatabasePath, portal.LakeDirectory, retention);
         });
         services.TryAddSingleton<IValidationStoreReader>(sp =>

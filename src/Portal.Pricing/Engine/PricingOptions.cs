@@ -13,6 +13,30 @@ public sealed class PricingOptions
     /// <summary>First fallback when too few comparables: a wider window.</summary>
     public TimeSpan WidenedLookbackWindow { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// Widening stops here: after <see cref="WidenedLookbackWindow"/> the window doubles until enough comparables are found or
+    /// this is reached, so a category that sells rarely still prices from look-alikes (recency weighting does the rest).
+    /// </summary>
+    public TimeSpan MaxLookbackWindow { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>
+    /// Similarity added when a candidate has the query's brand (the author, the maker): a comparable's score is
+    /// image cosine + this × brand match + <see cref="TitleWeight"/> × title cosine, so the threshold stays on the image's scale.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double BrandWeight { get; set; }
+
+    /// <summary>Similarity added per unit of title cosine (character 3-grams); see <see cref="BrandWeight"/>.</summary>
+    [Range(0.0, 1.0)]
+    public double TitleWeight { get; set; }
+
+    /// <summary>
+    /// A comparable's weight is recency × exp((score − best score) / this): small values let the closest matches dominate,
+    /// large ones weigh all comparables alike.
+    /// </summary>
+    [Range(0.001, 100.0)]
+    public double SimilarityTemperature { get; set; } = 100;
+
     /// <summary>Phase 2: how many comparables at most.</summary>
     [Range(1, 200)]
     public int MaxComparables { get; set; } = 10;

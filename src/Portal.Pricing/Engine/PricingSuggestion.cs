@@ -37,6 +37,15 @@ public sealed record Comparable
     public required decimal SoldPrice { get; init; }
     public required decimal AdjustedPrice { get; init; }
     public required double Similarity { get; init; }
+
+    /// <summary>The photo's part of <see cref="Similarity"/>: cosine of the image embeddings.</summary>
+    public double ImageSimilarity { get; init; }
+
+    /// <summary>True when the comparable has the query's brand (and the brand signal is on).</summary>
+    public bool BrandMatch { get; init; }
+
+    /// <summary>Cosine of the titles' character 3-grams (0 when the title signal is off or a title is missing).</summary>
+    public double TitleSimilarity { get; init; }
     public required double RecencyWeight { get; init; }
     /// <summary>Normalised: the weights of one suggestion sum to 1.</summary>
     public required double Weight { get; init; }

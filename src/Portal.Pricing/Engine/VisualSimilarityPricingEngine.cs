@@ -13,7 +13,10 @@ namespace Portal.Pricing.Engine;
 /// </summary>
 public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<PricingOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(TenantId, string), (long Version, SeasonalIndex Index)> _seasonal = new();
+    private const int CandidatePoolFactor = 5;
+    private const int MaxSeasonalEntries = 10_000;
+    private readonly ConcurrentDictionary<(TenantId, string, long), (long Version, SeasonalIndex Index)> _seasonal = new();
+    private readonly TitleVectors _titles = new();
     private readonly ConditionLadder _ladder = new(options.Value.ConditionLadder);
 
     public PricingResult Calculate(PricingQuery query)
@@ -29,21 +32,17 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
             return PricingResult.CannotPrice($"No sales history for category '{query.Category}' in this tenant: nothing to anchor a price on.");
         }
 
-        var seasonal = SeasonalIndexFor(query.Tenant, query.Category, categorySales, settings.SeasonalShrinkage);
+        var cutoff = query.ApplyLookback ? query.CandidatesUntil ?? pricingDate : (DateTimeOffset?)null;
+        var seasonal = SeasonalIndexFor(query.Tenant, query.Category, categorySales, settings.SeasonalShrinkage, query.CandidatesUntil);
         var candidatesDone = time.GetTimestamp();
 
-        IReadOnlyList<SimilarityHit> hits = [];
+        IReadOnlyList<ScoredHit> hits = [];
         FallbackInfo? fallback = null;
-        var windows = query.ApplyLookback
-            ? new TimeSpan?[] { settings.LookbackWindow, settings.WidenedLookbackWindow }
-            : [null];
+        var windows = query.ApplyLookback ? Windows(settings) : [null];
         foreach (var window in windows)
         {
-            var filter = new SearchFilter(
-                window is { } w ? pricingDate - w : null,
-                query.ApplyLookback ? query.CandidatesUntil ?? pricingDate : null,
-                query.ExcludedSaleIds);
-            hits = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, settings.MaxComparables, (float)threshold);
+            var filter = new SearchFilter(window is { } w ? pricingDate - w : null, cutoff, query.ExcludedSaleIds);
+            hits = FindComparables(query, filter, threshold, settings);
             if (hits.Count >= settings.MinComparables)
             {
                 if (window != windows[0])
@@ -83,15 +82,101 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
 
     private double Ms(long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
 
-    private SeasonalIndex SeasonalIndexFor(TenantId tenant, string category, CategorySales sales, double shrinkage)
+    /// <summary>The lookback windows tried in turn: the first, the widened one, then doubling up to the maximum.</summary>
+    private static TimeSpan?[] Windows(PricingOptions settings)
     {
-        var key = (tenant, category);
+        var windows = new List<TimeSpan?> { settings.LookbackWindow };
+        var next = settings.WidenedLookbackWindow;
+        while (next > windows[^1] && next <= settings.MaxLookbackWindow)
+        {
+            windows.Add(next);
+            next *= 2;
+        }
+
+        if (settings.MaxLookbackWindow > windows[^1])
+        {
+            windows.Add(settings.MaxLookbackWindow);
+        }
+
+        return [.. windows];
+    }
+
+    /// <summary>
+    /// Phase 2 on every signal a sale carries: candidates by image cosine (the threshold lowered by what brand and title could
+    /// add) and every sale of the query's brand, each scored image + brand + title, kept at or above the threshold, best K.
+    /// </summary>
+    private IReadOnlyList<ScoredHit> FindComparables(PricingQuery query, SearchFilter filter, double threshold, PricingOptions settings)
+    {
+        var hasBrand = settings.BrandWeight > 0 && !string.IsNullOrWhiteSpace(query.Brand);
+        var queryTitle = settings.TitleWeight > 0 ? _titles.For(query.Title) : null;
+        var bonus = (hasBrand ? settings.BrandWeight : 0) + (queryTitle is null ? 0 : settings.TitleWeight);
+        if (bonus == 0)
+        {
+            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, settings.MaxComparables, (float)threshold)
+                .Select(h => new ScoredHit(h.Sale, h.Similarity, h.Similarity, false, 0))
+                .ToArray();
+        }
+
+        var pool = settings.MaxComparables * CandidatePoolFactor;
+        var floor = (float)(threshold - bonus);
+        var found = new Dictionary<string, SimilarityHit>(StringComparer.Ordinal);
+        foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, pool, floor))
+        {
+            found[hit.Sale.SaleId] = hit;
+        }
+
+        if (hasBrand)
+        {
+            foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter with { Brand = query.Brand }, pool, floor))
+            {
+                found.TryAdd(hit.Sale.SaleId, hit);
+            }
+        }
+
+        var scored = new List<ScoredHit>(found.Count);
+        foreach (var hit in found.Values)
+        {
+            var brandMatch = hasBrand && string.Equals(hit.Sale.Brand, query.Brand, StringComparison.OrdinalIgnoreCase);
+            var title = queryTitle is null ? 0 : TitleCosine(queryTitle, hit.Sale.Title);
+            var score = hit.Similarity + (brandMatch ? settings.BrandWeight : 0) + settings.TitleWeight * title;
+            if (score >= threshold)
+            {
+                scored.Add(new ScoredHit(hit.Sale, score, hit.Similarity, brandMatch, title));
+            }
+        }
+
+        return scored
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.Sale.SaleId, StringComparer.Ordinal)
+            .Take(settings.MaxComparables)
+            .ToArray();
+    }
+
+    private double TitleCosine(float[] queryTitle, string? saleTitle) =>
+        _titles.For(saleTitle) is { } vector ? Math.Max(0, System.Numerics.Tensors.TensorPrimitives.Dot(queryTitle, vector)) : 0;
+
+    /// <summary>A comparable's score on every signal, and its parts.</summary>
+    private readonly record struct ScoredHit(SaleRecord Sale, double Score, double Image, bool BrandMatch, double Title);
+
+    /// <summary>
+    /// The category's seasonal index from the sales it may know: all of them in production, only those up to
+    /// <paramref name="cutoff"/> when a backtest prices the past (so no price sees the future).
+    /// </summary>
+    private SeasonalIndex SeasonalIndexFor(TenantId tenant, string category, CategorySales sales, double shrinkage, DateTimeOffset? cutoff)
+    {
+        var key = (tenant, category, cutoff?.UtcTicks ?? long.MaxValue);
         if (_seasonal.TryGetValue(key, out var cached) && cached.Version == sales.Version)
         {
             return cached.Index;
         }
 
-        var computed = SeasonalIndex.Compute(sales.Sales, shrinkage);
+        if (_seasonal.Count > MaxSeasonalEntries)
+        {
+            _seasonal.Clear();
+        }
+
+        var known = cutoff is { } until ? sales.Sales.Where(s => s.SoldAt <= until).ToArray() : sales.Sales;
+        var computed = SeasonalIndex.Compute(known, shrinkage);
         _seasonal[key] = (sales.Version, computed);
         return computed;
     }
@@ -102,7 +187,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         public double QualityMultiplier => Query.Quality?.Multiplier ?? 1.0;
     }
 
-    private PricingSuggestion FromComparables(PricingContext context, IReadOnlyList<SimilarityHit> allHits, FallbackInfo? fallback)
+    private PricingSuggestion FromComparables(PricingContext context, IReadOnlyList<ScoredHit> allHits, FallbackInfo? fallback)
     {
         var settings = context.Settings;
         var currency = MajorityCurrency(allHits.Select(h => h.Sale));
@@ -110,17 +195,18 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var n = hits.Length;
         var recency = new double[n];
         var rawWeights = new double[n];
+        var best = hits.Max(h => h.Score);
         for (var i = 0; i < n; i++)
         {
             // Backtests may price from later sales too: distance in time, either way.
             var ageDays = Math.Abs((context.PricingDate - hits[i].Sale.SoldAt).TotalDays);
             recency[i] = Math.Pow(2, -ageDays / settings.RecencyHalfLife.TotalDays);
-            rawWeights[i] = Math.Max(0, hits[i].Similarity) * recency[i];
+            rawWeights[i] = Math.Exp((hits[i].Score - best) / settings.SimilarityTemperature) * recency[i];
         }
 
         var weights = Normalise(rawWeights);
         var priced = Adjust(context, hits.Select(h => h.Sale).ToArray(), weights, settings.Estimator);
-        var meanSimilarity = hits.Average(h => (double)h.Similarity);
+        var meanSimilarity = Math.Min(1, hits.Average(h => h.Score));
         var components = new ConfidenceComponents(
             Count: ConfidenceModel.CountComponent(n),
             Similarity: ConfidenceModel.SimilarityComponent(meanSimilarity, context.Threshold),
@@ -142,7 +228,10 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
                 SoldAt = sale.SoldAt,
                 SoldPrice = sale.SoldPrice,
                 AdjustedPrice = Money(priced.Adjusted[i]),
-                Similarity = Math.Round(hits[i].Similarity, 4),
+                Similarity = Math.Round(hits[i].Score, 4),
+                ImageSimilarity = Math.Round(hits[i].Image, 4),
+                BrandMatch = hits[i].BrandMatch,
+                TitleSimilarity = Math.Round(hits[i].Title, 4),
                 RecencyWeight = Math.Round(recency[i], 4),
                 Weight = weights[i],
                 SeasonalFactor = Math.Round(priced.SeasonalFactors[i], 4),
@@ -153,8 +242,8 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
 
         string[] opening =
         [
-            string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Similarity:0.00}."),
-            string.Create(CultureInfo.InvariantCulture, $"Each weighted by similarity × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
+            string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Score:0.00}."),
+            string.Create(CultureInfo.InvariantCulture, $"Each weighted by closeness × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
         ];
         return Suggestion(context, priced, currency, components, comparables, fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
     }

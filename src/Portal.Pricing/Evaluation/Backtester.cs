@@ -12,58 +12,62 @@ public enum BacktestProtocol
     Time,
 }
 
+/// <summary>One sold item to price again: the sale, its photo's embedding, and an expert's estimate when the data has one.</summary>
+public sealed record BacktestItem(SaleRecord Sale, StoredEmbedding Embedding, decimal? Estimate = null);
+
 /// <summary>
-/// Backtests the engine on sales already in the index: each item is priced as if it were new, from its own photo's
-/// embedding, and compared with what it actually sold for, next to two baselines computed on the same candidates.
+/// Backtests the engine on sales already in the index: each item is priced as if it were new, as of its own sale date,
+/// from its own photo's embedding, and compared with what it actually sold for, next to baselines priced from the same
+/// history (category median, brand+category median, and the expert's estimate when there is one).
 /// </summary>
+/// <remarks>
+/// In the time-ordered protocol nothing sees the future: candidates, medians and the seasonal index come from sales strictly
+/// before the item's date, and the range calibration from the errors of items priced earlier (split conformal, refitted
+/// after each sale date).
+/// </remarks>
 public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine engine, PricingOptions options)
 {
-    public EvaluationReport Run(TenantId tenant, IReadOnlyList<(SaleRecord Sale, StoredEmbedding Embedding)> items, BacktestProtocol protocol, bool dated)
+    public EvaluationReport Run(TenantId tenant, IReadOnlyList<BacktestItem> items, BacktestProtocol protocol, bool dated)
     {
-        var engineOutcomes = new List<Outcome>();
-        var categoryOutcomes = new List<Outcome>();
-        var brandOutcomes = new List<Outcome>();
+        ArgumentNullException.ThrowIfNull(items);
+        var ordered = items.OrderBy(i => i.Sale.SoldAt).ThenBy(i => i.Sale.SaleId, StringComparer.Ordinal).ToArray();
+        var priced = new List<PricedItem>(ordered.Length);
         var unpriced = 0;
-
-        foreach (var (sale, embedding) in items)
+        foreach (var item in ordered)
         {
-            var actual = (double)sale.SoldPrice;
-            var query = new PricingQuery
+            var result = engine.Calculate(QueryFor(tenant, item, protocol, dated));
+            if (result.Suggestion is { } suggestion)
             {
-                Tenant = tenant,
-                Category = sale.Category,
-                Condition = sale.Condition,
-                Brand = sale.Brand,
-                EmbeddingModel = embedding.ModelId,
-                Embedding = embedding.Vector,
-                PricingDate = protocol == BacktestProtocol.Time ? sale.SoldAt.AddTicks(-1) : sale.SoldAt,
-                CandidatesUntil = protocol == BacktestProtocol.Loo ? sale.SoldAt + options.LookbackWindow : null,
-                ApplyLookback = dated,
-                ExcludedSaleIds = new HashSet<string>(StringComparer.Ordinal) { sale.SaleId },
-            };
-
-            var result = engine.Calculate(query);
-            if (result.Suggestion is not { } suggestion)
+                priced.Add(new PricedItem(item, suggestion));
+            }
+            else
             {
                 unpriced++;
-                continue;
             }
+        }
 
-            engineOutcomes.Add(new Outcome(actual, (double)suggestion.Price, (double)suggestion.Range.Low, (double)suggestion.Range.High,
-                suggestion.Confidence, suggestion.Fallback is not null && suggestion.Fallback.Kind != FallbackKinds.WidenedWindow));
-
-            // Baselines over the same candidate pool: every other sale of the category in the engine's window.
-            var pool = BaselinePool(sale, protocol, dated);
-            var categoryPrices = pool.Select(s => (double)s.SoldPrice).ToArray();
-            if (categoryPrices.Length == 0)
+        var engineOutcomes = Calibrated(priced, protocol, dated);
+        var category = new List<Outcome>();
+        var brand = new List<Outcome>();
+        var expert = new List<Outcome>();
+        foreach (var p in priced)
+        {
+            var actual = (double)p.Item.Sale.SoldPrice;
+            var pool = BaselinePool(p.Item.Sale, protocol, dated).ToArray();
+            if (pool.Length > 0)
             {
-                continue;
+                var categoryPrices = pool.Select(s => (double)s.SoldPrice).ToArray();
+                category.Add(Baseline(actual, categoryPrices));
+                var brandPrices = pool.Where(s => p.Item.Sale.Brand is not null && string.Equals(s.Brand, p.Item.Sale.Brand, StringComparison.OrdinalIgnoreCase))
+                    .Select(s => (double)s.SoldPrice).ToArray();
+                brand.Add(Baseline(actual, brandPrices.Length >= options.MinFallbackSales ? brandPrices : categoryPrices));
             }
 
-            categoryOutcomes.Add(Baseline(actual, categoryPrices));
-            var brandPrices = pool.Where(s => sale.Brand is not null && string.Equals(s.Brand, sale.Brand, StringComparison.OrdinalIgnoreCase))
-                .Select(s => (double)s.SoldPrice).ToArray();
-            brandOutcomes.Add(Baseline(actual, brandPrices.Length >= options.MinFallbackSales ? brandPrices : categoryPrices));
+            if (p.Item.Estimate is { } estimate && estimate > 0)
+            {
+                var value = (double)estimate;
+                expert.Add(new Outcome(actual, value, value, value, 0, false));
+            }
         }
 
         return new EvaluationReport
@@ -75,30 +79,104 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             Note = dated ? null : "Items have no sale date: all were treated as sold on one day and the lookback window was not applied.",
             Estimator = options.Estimator.ToString(),
             MaxComparables = options.MaxComparables,
+            Settings = Describe(options),
             Metrics = EvaluationMetrics.From(engineOutcomes),
+            Uncalibrated = EvaluationMetrics.From(priced.Select(p => Raw(p)).ToArray()),
             ByConfidence = EvaluationMetrics.ByConfidenceTercile(engineOutcomes),
-            Baselines = new BaselineReport(EvaluationMetrics.From(categoryOutcomes), EvaluationMetrics.From(brandOutcomes)),
+            Baselines = new BaselineReport(
+                EvaluationMetrics.From(category),
+                EvaluationMetrics.From(brand),
+                expert.Count > 0 ? EvaluationMetrics.From(expert) : null),
         };
     }
 
+    /// <summary>The settings that distinguish one sweep row from another.</summary>
+    public static string Describe(PricingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
+
+    private PricingQuery QueryFor(TenantId tenant, BacktestItem item, BacktestProtocol protocol, bool dated)
+    {
+        var sale = item.Sale;
+        return new PricingQuery
+        {
+            Tenant = tenant,
+            Category = sale.Category,
+            Condition = sale.Condition,
+            Brand = sale.Brand,
+            Title = sale.Title,
+            EmbeddingModel = item.Embedding.ModelId,
+            Embedding = VectorMath.Normalize(item.Embedding.Vector),
+            PricingDate = sale.SoldAt,
+            // Time-ordered: strictly earlier sales only (a whole auction day is one moment). Leave-one-out: the window after too.
+            CandidatesUntil = protocol == BacktestProtocol.Time ? sale.SoldAt.AddTicks(-1) : sale.SoldAt + options.LookbackWindow,
+            ApplyLookback = dated,
+            ExcludedSaleIds = new HashSet<string>(StringComparer.Ordinal) { sale.SaleId },
+        };
+    }
+
+    /// <summary>
+    /// The engine's outcomes with calibrated ranges: time-ordered, each item's range from the errors of items priced on earlier
+    /// dates only; leave-one-out, from every other item's error.
+    /// </summary>
+    private List<Outcome> Calibrated(IReadOnlyList<PricedItem> priced, BacktestProtocol protocol, bool dated)
+    {
+        var outcomes = new List<Outcome>(priced.Count);
+        var residuals = priced.Select(p => (p.Suggestion.Confidence, LogError: Math.Log((double)p.Item.Sale.SoldPrice / Math.Max(0.01, (double)p.Suggestion.Price)))).ToArray();
+        if (protocol == BacktestProtocol.Loo || !dated)
+        {
+            var all = RangeCalibration.Fit(residuals, options.RangeLowQuantile, options.RangeHighQuantile);
+            for (var i = 0; i < priced.Count; i++)
+            {
+                outcomes.Add(WithCalibration(priced[i], all));
+            }
+
+            return outcomes;
+        }
+
+        RangeCalibration? calibration = null;
+        var known = 0;
+        for (var i = 0; i < priced.Count; i++)
+        {
+            // Refit only when the date moves on: everything already priced sold strictly earlier.
+            if (i > known && priced[i].Item.Sale.SoldAt > priced[i - 1].Item.Sale.SoldAt)
+            {
+                known = i;
+                calibration = RangeCalibration.Fit(residuals[..known], options.RangeLowQuantile, options.RangeHighQuantile);
+            }
+
+            outcomes.Add(WithCalibration(priced[i], calibration));
+        }
+
+        return outcomes;
+    }
+
+    private static Outcome WithCalibration(PricedItem p, RangeCalibration? calibration)
+    {
+        if (calibration is null)
+        {
+            return Raw(p);
+        }
+
+        var price = (double)p.Suggestion.Price;
+        var (low, high) = calibration.RangeFor(price, p.Suggestion.Confidence);
+        return Raw(p) with { Low = low, High = high };
+    }
+
+    private static Outcome Raw(PricedItem p) => new(
+        (double)p.Item.Sale.SoldPrice, (double)p.Suggestion.Price, (double)p.Suggestion.Range.Low, (double)p.Suggestion.Range.High,
+        p.Suggestion.Confidence, p.Suggestion.Fallback is not null && p.Suggestion.Fallback.Kind != FallbackKinds.WidenedWindow);
+
+    /// <summary>The baselines' history: every other sale of the category the engine could have seen (its widest window).</summary>
     private IEnumerable<SaleRecord> BaselinePool(SaleRecord sale, BacktestProtocol protocol, bool dated)
     {
         var all = index.GetCategorySales(sale.Tenant, sale.Category).Sales;
+        var until = protocol == BacktestProtocol.Loo ? sale.SoldAt + options.LookbackWindow : sale.SoldAt.AddTicks(-1);
+        var from = sale.SoldAt - options.MaxLookbackWindow;
         foreach (var other in all)
         {
-            if (other.SaleId == sale.SaleId)
+            if (other.SaleId == sale.SaleId || (dated && (other.SoldAt < from || other.SoldAt > until)))
             {
                 continue;
-            }
-
-            if (dated)
-            {
-                var until = protocol == BacktestProtocol.Loo ? sale.SoldAt + options.LookbackWindow : sale.SoldAt.AddTicks(-1);
-                var from = (protocol == BacktestProtocol.Loo ? sale.SoldAt : sale.SoldAt.AddTicks(-1)) - options.LookbackWindow;
-                if (other.SoldAt < from || other.SoldAt > until)
-                {
-                    continue;
-                }
             }
 
             yield return other;
@@ -113,6 +191,8 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             WeightedStatistics.Quantile(prices, equal, 0.10),
             WeightedStatistics.Quantile(prices, equal, 0.90), 0, false);
     }
+
+    private sealed record PricedItem(BacktestItem Item, PricingSuggestion Suggestion);
 }
 
 /// <summary>One priced item: what it sold for, what was suggested, the range, the confidence, whether a median fallback priced it.</summary>

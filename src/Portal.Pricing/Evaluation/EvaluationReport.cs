@@ -10,12 +10,18 @@ public sealed record EvaluationReport
     public string? Note { get; init; }
     public required string Estimator { get; init; }
     public required int MaxComparables { get; init; }
+    /// <summary>The settings this run used, in one line (a sweep prints one row each).</summary>
+    public required string Settings { get; init; }
+    /// <summary>The engine with calibrated ranges (the product's figures).</summary>
     public required EvaluationMetrics Metrics { get; init; }
+    /// <summary>The same suggestions with the engine's own P10–P90 of the comparables as the range.</summary>
+    public required EvaluationMetrics Uncalibrated { get; init; }
     public required IReadOnlyList<ConfidenceTercile> ByConfidence { get; init; }
     public required BaselineReport Baselines { get; init; }
 }
 
-public sealed record BaselineReport(EvaluationMetrics CategoryMedian, EvaluationMetrics BrandCategoryMedian);
+/// <summary>What the engine must beat: medians over the same history, and the expert's own estimate when the data has one.</summary>
+public sealed record BaselineReport(EvaluationMetrics CategoryMedian, EvaluationMetrics BrandCategoryMedian, EvaluationMetrics? Expert);
 
 public sealed record ConfidenceTercile(string Tercile, double MinConfidence, double MaxConfidence, int N, double Mdape);
 

@@ -24,8 +24,11 @@ public interface ISalesIndex
 
 public readonly record struct SimilarityHit(SaleRecord Sale, float Similarity);
 
-/// <summary>Which candidates may be returned: sold in [<see cref="SoldFrom"/>, <see cref="SoldTo"/>] and not excluded.</summary>
-public sealed record SearchFilter(DateTimeOffset? SoldFrom, DateTimeOffset? SoldTo, IReadOnlySet<string>? ExcludedSaleIds)
+/// <summary>
+/// Which candidates may be returned: sold in [<see cref="SoldFrom"/>, <see cref="SoldTo"/>], not excluded, and of
+/// <see cref="Brand"/> (case-insensitive) when one is given.
+/// </summary>
+public sealed record SearchFilter(DateTimeOffset? SoldFrom, DateTimeOffset? SoldTo, IReadOnlySet<string>? ExcludedSaleIds, string? Brand = null)
 {
     public static SearchFilter None { get; } = new(null, null, null);
 }

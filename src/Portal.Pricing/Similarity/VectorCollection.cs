@@ -352,11 +352,13 @@ public sealed class VectorCollection
         private readonly long _from = filter.SoldFrom?.UtcTicks ?? long.MinValue;
         private readonly long _to = filter.SoldTo?.UtcTicks ?? long.MaxValue;
         private readonly IReadOnlySet<string>? _excluded = filter.ExcludedSaleIds is { Count: > 0 } set ? set : null;
+        private readonly string? _brand = string.IsNullOrWhiteSpace(filter.Brand) ? null : filter.Brand;
 
         public bool Allows(VectorChunk chunk, int row)
         {
             var ticks = chunk.SoldAtTicks[row];
-            return ticks >= _from && ticks <= _to && (_excluded is null || !_excluded.Contains(chunk.SaleIds[row]));
+            return ticks >= _from && ticks <= _to && (_excluded is null || !_excluded.Contains(chunk.SaleIds[row]))
+                && (_brand is null || string.Equals(chunk.Sales[row].Brand, _brand, StringComparison.OrdinalIgnoreCase));
         }
     }
 }
