@@ -28,7 +28,7 @@ internal static class EvalCommand
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
         args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "as-of", "sweep",
-            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window");
+            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage", "learned", "features-out");
         var protocols = args.Get("protocol") switch
         {
             null or "both" => new[] { BacktestProtocol.Time, BacktestProtocol.Loo },
@@ -102,16 +102,24 @@ internal static class EvalCommand
             Tune(baseOptions, args);
             var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
             var reports = new List<EvaluationReport>();
+            var learnedVariants = args.Get("learned") switch
+            {
+                null or "on" => new[] { true },
+                "off" => [false],
+                "both" => [false, true],
+                var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
+            };
             foreach (var protocol in args.Has("sweep") ? [BacktestProtocol.Time] : protocols)
             {
-                foreach (var options in settings)
+                foreach (var (options, learned) in settings.SelectMany(o => learnedVariants.Select(l => (o, l))))
                 {
                     var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System);
-                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options).Run(tenant, items, protocol, dated.Value);
+                    using var featuresOut = args.Get("features-out") is { } path && learned ? new StreamWriter(path) : null;
+                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options, learned) { FeaturesOut = featuresOut }.Run(tenant, items, protocol, dated.Value);
                     reports.Add(report);
                     if (args.Has("sweep") && !args.Has("json"))
                     {
-                        CliApplication.Error.MarkupLine(Markup.Escape($"{reports.Count}/{settings.Count} {report.Settings}: MdAPE {Pct(report.Metrics.Mdape)}"));
+                        CliApplication.Error.MarkupLine(Markup.Escape($"{reports.Count}/{settings.Count * learnedVariants.Length} {report.Settings}: MdAPE {Pct(report.Metrics.Mdape)}"));
                     }
                 }
             }
@@ -160,7 +168,7 @@ internal static class EvalCommand
         }
 
         options.MaxComparables = args.GetInt("k", options.MaxComparables);
-        foreach (var name in new[] { "threshold", "brand", "title", "temperature", "half-life", "max-window" })
+        foreach (var name in new[] { "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage" })
         {
             if (args.Get(name) is { } text)
             {
@@ -232,6 +240,23 @@ internal static class EvalCommand
             case "half-life" when value > 0:
                 options.RecencyHalfLife = TimeSpan.FromDays(value);
                 break;
+            case "window" when value > 0:
+                options.LookbackWindow = TimeSpan.FromDays(value);
+                options.WidenedLookbackWindow = TimeSpan.FromDays(Math.Max(value, options.WidenedLookbackWindow.TotalDays));
+                options.MaxLookbackWindow = TimeSpan.FromDays(Math.Max(value, options.MaxLookbackWindow.TotalDays));
+                break;
+            case "seasonal-shrinkage" when value is >= 0 and <= 10_000:
+                options.SeasonalShrinkage = value;
+                break;
+            case "level" when value is >= 0 and <= 1:
+                options.MarketLevelWeight = value;
+                break;
+            case "coverage" when value is >= 0.5 and <= 0.99:
+                options.CalibratedCoverage = value;
+                break;
+            case "min-comparables" when value is >= 1 and <= 50:
+                options.MinComparables = (int)value;
+                break;
             case "max-window" when value >= options.WidenedLookbackWindow.TotalDays:
                 options.MaxLookbackWindow = TimeSpan.FromDays(value);
                 break;
@@ -249,6 +274,8 @@ internal static class EvalCommand
         TitleWeight = o.TitleWeight,
         SimilarityTemperature = o.SimilarityTemperature,
         MaxComparables = o.MaxComparables,
+        MarketLevelWeight = o.MarketLevelWeight,
+        CalibratedCoverage = o.CalibratedCoverage,
         MinComparables = o.MinComparables,
         MinSimilarityByModel = new Dictionary<string, double>(o.MinSimilarityByModel, StringComparer.Ordinal),
         DefaultMinSimilarity = o.DefaultMinSimilarity,

@@ -50,7 +50,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => o.SalesRetention > TimeSpan.Zero, "Portal:SalesRetention must be positive.").ValidateOnStart();
         services.AddOptions<PricingOptions>().Bind(builder.Configuration.GetSection(PricingOptions.SectionName)).ValidateDataAnnotations()
-            .Validate(o => o.LookbackWindow > TimeSpan.Zero && o.WidenedLookbackWindow >= o.LookbackWindow, "Pricing:WidenedLookbackWindow must be at least Pricing:LookbackWindow, both positive.")
+            .Validate(o => o.LookbackWindow > TimeSpan.Zero && o.WidenedLookbackWindow >= o.LookbackWindow && o.MaxLookbackWindow >= o.WidenedLookbackWindow,
+                "Pricing:LookbackWindow ≤ WidenedLookbackWindow ≤ MaxLookbackWindow, all positive.")
             .Validate(o => o.RecencyHalfLife > TimeSpan.Zero, "Pricing:RecencyHalfLife must be positive.")
             .Validate(o => o.RangeLowQuantile < o.RangeHighQuantile, "Pricing:RangeLowQuantile must be below Pricing:RangeHighQuantile.")
             .ValidateOnStart();

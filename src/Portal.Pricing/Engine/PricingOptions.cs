@@ -8,10 +8,10 @@ public sealed class PricingOptions
     public const string SectionName = "Pricing";
 
     /// <summary>Phase 1: how far back candidates may have sold.</summary>
-    public TimeSpan LookbackWindow { get; set; } = TimeSpan.FromDays(90);
+    public TimeSpan LookbackWindow { get; set; } = TimeSpan.FromDays(730);
 
     /// <summary>First fallback when too few comparables: a wider window.</summary>
-    public TimeSpan WidenedLookbackWindow { get; set; } = TimeSpan.FromDays(180);
+    public TimeSpan WidenedLookbackWindow { get; set; } = TimeSpan.FromDays(730);
 
     /// <summary>
     /// Widening stops here: after <see cref="WidenedLookbackWindow"/> the window doubles until enough comparables are found or
@@ -24,18 +24,29 @@ public sealed class PricingOptions
     /// image cosine + this × brand match + <see cref="TitleWeight"/> × title cosine, so the threshold stays on the image's scale.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double BrandWeight { get; set; }
+    public double BrandWeight { get; set; } = 1.0;
 
     /// <summary>Similarity added per unit of title cosine (character 3-grams); see <see cref="BrandWeight"/>.</summary>
     [Range(0.0, 1.0)]
-    public double TitleWeight { get; set; }
+    public double TitleWeight { get; set; } = 0.2;
 
     /// <summary>
     /// A comparable's weight is recency × exp((score − best score) / this): small values let the closest matches dominate,
     /// large ones weigh all comparables alike.
     /// </summary>
     [Range(0.001, 100.0)]
-    public double SimilarityTemperature { get; set; } = 100;
+    public double SimilarityTemperature { get; set; } = 0.05;
+
+    /// <summary>
+    /// How far (0–1, in log scale) the comparables' price is drawn toward the item's market level: the brand's median in the
+    /// category, else the brand's, else the category's. 0 turns it off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MarketLevelWeight { get; set; } = 0.5;
+
+    /// <summary>Share of sold prices a calibrated range aims to hold (a little over 80 %, since prices drift between calibrations).</summary>
+    [Range(0.5, 0.99)]
+    public double CalibratedCoverage { get; set; } = 0.82;
 
     /// <summary>Phase 2: how many comparables at most.</summary>
     [Range(1, 200)]
@@ -52,7 +63,7 @@ public sealed class PricingOptions
     public double DefaultMinSimilarity { get; set; } = 0.5;
 
     /// <summary>Phase 4: a sale this old weighs half as much as one sold today.</summary>
-    public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromDays(90);
 
     public PriceEstimator Estimator { get; set; } = PriceEstimator.WeightedMedian;
 

@@ -23,4 +23,6 @@ public sealed record PricingQuery
     public bool ApplyLookback { get; init; } = true;
     /// <summary>Latest sale date a candidate may have; defaults to the pricing date. Backtests set it to price from the others.</summary>
     public DateTimeOffset? CandidatesUntil { get; init; }
+    /// <summary>True in backtests, which calibrate ranges from their own earlier errors: the tenant's stored calibration would see the future.</summary>
+    public bool SkipCalibration { get; init; }
 }

@@ -67,6 +67,12 @@ public sealed record Adjustments
     public required string TargetSeason { get; init; }
     public required string TargetCondition { get; init; }
     public required string Estimator { get; init; }
+
+    /// <summary>Factor by which drawing toward the market level moved the price (1 when off or no history).</summary>
+    public double MarketLevel { get; init; } = 1;
+
+    /// <summary>Which history set the level: the brand in the category, the brand elsewhere, or the category.</summary>
+    public string? MarketLevelSource { get; init; }
     public double QualityScore { get; init; } = 1;
     public IReadOnlyList<string> QualityFindings { get; init; } = [];
     public string? QualityAssessor { get; init; }

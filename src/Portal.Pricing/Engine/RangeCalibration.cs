@@ -5,12 +5,16 @@ namespace Portal.Pricing.Engine;
 /// out-of-sample backtest, per confidence band, give each band's P10 and P90; a new suggestion's range is its price times
 /// those errors' exponentials. So 80 % of sold prices fall inside, and a confident suggestion gets a narrow range.
 /// </summary>
-public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int Residuals)
+public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int Residuals, double Coverage)
 {
     /// <summary>Fewer residuals than this per band and the bands merge; fewer in all and there is no calibration.</summary>
     public const int MinPerBand = 30;
 
-    public static RangeCalibration? Fit(IReadOnlyList<(double Confidence, double LogError)> residuals, double lowQuantile, double highQuantile)
+    /// <summary>
+    /// Per band, the narrowest range (relative to the price) holding <paramref name="coverage"/> of the errors: prices are skewed,
+    /// so the narrowest range is not the central one.
+    /// </summary>
+    public static RangeCalibration? Fit(IReadOnlyList<(double Confidence, double LogError)> residuals, double coverage)
     {
         ArgumentNullException.ThrowIfNull(residuals);
         if (residuals.Count < MinPerBand)
@@ -25,15 +29,33 @@ public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int 
         {
             var slice = sorted[(b * sorted.Length / bandCount)..((b + 1) * sorted.Length / bandCount)];
             var errors = slice.Select(r => r.LogError).ToArray();
-            var equal = Enumerable.Repeat(1.0, errors.Length).ToArray();
+            var (low, high) = Narrowest(errors, coverage);
             bands[b] = new CalibrationBand(
                 MinConfidence: b == 0 ? double.NegativeInfinity : slice[0].Confidence,
-                LowLogError: WeightedStatistics.Quantile(errors, equal, lowQuantile),
-                HighLogError: WeightedStatistics.Quantile(errors, equal, highQuantile),
+                LowLogError: low,
+                HighLogError: high,
                 N: slice.Length);
         }
 
-        return new RangeCalibration(bands, sorted.Length);
+        return new RangeCalibration(bands, sorted.Length, coverage);
+    }
+
+    private static (double Low, double High) Narrowest(double[] logErrors, double coverage)
+    {
+        var equal = Enumerable.Repeat(1.0, logErrors.Length).ToArray();
+        var best = (Low: 0.0, High: 0.0, Width: double.MaxValue);
+        for (var start = 0.0; start <= 1 - coverage + 1e-9; start += 0.005)
+        {
+            var low = WeightedStatistics.Quantile(logErrors, equal, start);
+            var high = WeightedStatistics.Quantile(logErrors, equal, Math.Min(1, start + coverage));
+            var width = Math.Exp(high) - Math.Exp(low);
+            if (width < best.Width)
+            {
+                best = (low, high, width);
+            }
+        }
+
+        return (best.Low, best.High);
     }
 
     /// <summary>The band a suggestion of this confidence falls in.</summary>

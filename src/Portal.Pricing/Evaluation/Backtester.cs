@@ -1,5 +1,7 @@
+using System.Globalization;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Engine;
+using Portal.Pricing.Learning;
 using Portal.Pricing.Similarity;
 
 namespace Portal.Pricing.Evaluation;
@@ -25,8 +27,15 @@ public sealed record BacktestItem(SaleRecord Sale, StoredEmbedding Embedding, de
 /// before the item's date, and the range calibration from the errors of items priced earlier (split conformal, refitted
 /// after each sale date).
 /// </remarks>
-public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine engine, PricingOptions options)
+public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine engine, PricingOptions options, bool learned = false)
 {
+    /// <summary>Where the learning rows go as CSV (features as they stood on each item's date), for analysis; null writes none.</summary>
+    public TextWriter? FeaturesOut { get; init; }
+
+    /// <summary>The learned layer is retrained once the history has grown by this share since the last training.</summary>
+    private const double RetrainGrowth = 0.10;
+    private const int CrossFitFolds = 5;
+
     public EvaluationReport Run(TenantId tenant, IReadOnlyList<BacktestItem> items, BacktestProtocol protocol, bool dated)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -35,15 +44,34 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         var unpriced = 0;
         foreach (var item in ordered)
         {
-            var result = engine.Calculate(QueryFor(tenant, item, protocol, dated));
+            var query = QueryFor(tenant, item, protocol, dated);
+            var result = engine.Calculate(query);
             if (result.Suggestion is { } suggestion)
             {
-                priced.Add(new PricedItem(item, suggestion));
+                var features = learned
+                    ? PriceFeatures.From(suggestion, SaleHistory.Of(index, query, suggestion.Currency, options, suggestion.PricingDate))
+                    : null;
+                priced.Add(new PricedItem(item, suggestion, features, (double)suggestion.Price));
             }
             else
             {
                 unpriced++;
             }
+        }
+
+        if (FeaturesOut is { } writer && learned)
+        {
+            writer.WriteLine("sold_at,actual,estimate," + string.Join(',', PriceFeatures.Names));
+            foreach (var p in priced)
+            {
+                writer.WriteLine(string.Join(',', new[] { p.Item.Sale.SoldAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ((double)p.Item.Sale.SoldPrice).ToString(CultureInfo.InvariantCulture), p.Item.Estimate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty }
+                    .Concat(p.Features!.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
+            }
+        }
+
+        if (learned)
+        {
+            priced = protocol == BacktestProtocol.Time && dated ? LearnInTimeOrder(priced) : LearnCrossFitted(priced);
         }
 
         var engineOutcomes = Calibrated(priced, protocol, dated);
@@ -79,7 +107,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             Note = dated ? null : "Items have no sale date: all were treated as sold on one day and the lookback window was not applied.",
             Estimator = options.Estimator.ToString(),
             MaxComparables = options.MaxComparables,
-            Settings = Describe(options),
+            Settings = Describe(options) + (learned ? " +learned" : string.Empty),
             Metrics = EvaluationMetrics.From(engineOutcomes),
             Uncalibrated = EvaluationMetrics.From(priced.Select(p => Raw(p)).ToArray()),
             ByConfidence = EvaluationMetrics.ByConfidenceTercile(engineOutcomes),
@@ -92,7 +120,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
 
     /// <summary>The settings that distinguish one sweep row from another.</summary>
     public static string Describe(PricingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
+        $"level={o.MarketLevelWeight:0.##} cov={o.CalibratedCoverage:0.##} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
 
     private PricingQuery QueryFor(TenantId tenant, BacktestItem item, BacktestProtocol protocol, bool dated)
     {
@@ -111,6 +139,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             CandidatesUntil = protocol == BacktestProtocol.Time ? sale.SoldAt.AddTicks(-1) : sale.SoldAt + options.LookbackWindow,
             ApplyLookback = dated,
             ExcludedSaleIds = new HashSet<string>(StringComparer.Ordinal) { sale.SaleId },
+            SkipCalibration = true,
         };
     }
 
@@ -121,10 +150,10 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
     private List<Outcome> Calibrated(IReadOnlyList<PricedItem> priced, BacktestProtocol protocol, bool dated)
     {
         var outcomes = new List<Outcome>(priced.Count);
-        var residuals = priced.Select(p => (p.Suggestion.Confidence, LogError: Math.Log((double)p.Item.Sale.SoldPrice / Math.Max(0.01, (double)p.Suggestion.Price)))).ToArray();
+        var residuals = priced.Select(p => (p.Suggestion.Confidence, LogError: Math.Log((double)p.Item.Sale.SoldPrice / Math.Max(0.01, p.Final)))).ToArray();
         if (protocol == BacktestProtocol.Loo || !dated)
         {
-            var all = RangeCalibration.Fit(residuals, options.RangeLowQuantile, options.RangeHighQuantile);
+            var all = RangeCalibration.Fit(residuals, options.CalibratedCoverage);
             for (var i = 0; i < priced.Count; i++)
             {
                 outcomes.Add(WithCalibration(priced[i], all));
@@ -141,7 +170,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             if (i > known && priced[i].Item.Sale.SoldAt > priced[i - 1].Item.Sale.SoldAt)
             {
                 known = i;
-                calibration = RangeCalibration.Fit(residuals[..known], options.RangeLowQuantile, options.RangeHighQuantile);
+                calibration = RangeCalibration.Fit(residuals[..known], options.CalibratedCoverage);
             }
 
             outcomes.Add(WithCalibration(priced[i], calibration));
@@ -157,13 +186,12 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             return Raw(p);
         }
 
-        var price = (double)p.Suggestion.Price;
-        var (low, high) = calibration.RangeFor(price, p.Suggestion.Confidence);
+        var (low, high) = calibration.RangeFor(p.Final, p.Suggestion.Confidence);
         return Raw(p) with { Low = low, High = high };
     }
 
     private static Outcome Raw(PricedItem p) => new(
-        (double)p.Item.Sale.SoldPrice, (double)p.Suggestion.Price, (double)p.Suggestion.Range.Low, (double)p.Suggestion.Range.High,
+        (double)p.Item.Sale.SoldPrice, p.Final, Math.Min(p.Final, (double)p.Suggestion.Range.Low), Math.Max(p.Final, (double)p.Suggestion.Range.High),
         p.Suggestion.Confidence, p.Suggestion.Fallback is not null && p.Suggestion.Fallback.Kind != FallbackKinds.WidenedWindow);
 
     /// <summary>The baselines' history: every other sale of the category the engine could have seen (its widest window).</summary>
@@ -192,7 +220,57 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             WeightedStatistics.Quantile(prices, equal, 0.90), 0, false);
     }
 
-    private sealed record PricedItem(BacktestItem Item, PricingSuggestion Suggestion);
+    /// <summary>Each date's items priced by a model trained only on items of earlier dates (features as they stood then).</summary>
+    private static List<PricedItem> LearnInTimeOrder(List<PricedItem> priced)
+    {
+        var result = new List<PricedItem>(priced.Count);
+        LearnedPriceModel? model = null;
+        var trainedOn = 0;
+        var known = 0;
+        for (var i = 0; i < priced.Count; i++)
+        {
+            if (i > known && priced[i].Item.Sale.SoldAt > priced[i - 1].Item.Sale.SoldAt)
+            {
+                known = i;
+                if (known >= LearnedPriceModel.MinRows && (model is null || known >= trainedOn * (1 + RetrainGrowth)))
+                {
+                    model = LearnedPriceModel.Train(Rows(priced.Take(known)));
+                    trainedOn = known;
+                }
+            }
+
+            result.Add(model is null ? priced[i] : priced[i] with { Final = model.Predict(priced[i].Features!) });
+        }
+
+        return result;
+    }
+
+    /// <summary>Leave-one-out's counterpart for the learned layer: each fold priced by a model trained on the other folds.</summary>
+    private static List<PricedItem> LearnCrossFitted(List<PricedItem> priced)
+    {
+        var result = priced.ToList();
+        for (var fold = 0; fold < CrossFitFolds; fold++)
+        {
+            var model = LearnedPriceModel.Train(Rows(priced.Where((_, i) => i % CrossFitFolds != fold)));
+            if (model is null)
+            {
+                return priced;
+            }
+
+            for (var i = fold; i < priced.Count; i += CrossFitFolds)
+            {
+                result[i] = priced[i] with { Final = model.Predict(priced[i].Features!) };
+            }
+        }
+
+        return result;
+    }
+
+    private static List<LearningRow> Rows(IEnumerable<PricedItem> priced) =>
+        priced.Select(p => new LearningRow(p.Features!, Math.Log((double)p.Item.Sale.SoldPrice), p.Item.Sale.SoldAt)).ToList();
+
+    /// <summary>An item as the engine priced it, its learning features, and the final price (the learned layer's when it ran).</summary>
+    private sealed record PricedItem(BacktestItem Item, PricingSuggestion Suggestion, float[]? Features, double Final);
 }
 
 /// <summary>One priced item: what it sold for, what was suggested, the range, the confidence, whether a median fallback priced it.</summary>
