@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws;
+using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Aws.ParameterStore;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Evaluation;
@@ -86,7 +87,10 @@ public static class InfrastructureServiceCollectionExtensions
     private static void AddPricingServices(IServiceCollection services, IndexOptions indexOptions)
     {
         services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex(indexOptions));
+        services.AddSingleton<RangeCalibrations>();
         services.AddSingleton<VisualSimilarityPricingEngine>();
+        services.AddSingleton<RangeCalibrator>();
+        services.AddSingleton<IPortalJob, RangeCalibrationJob>();
         services.AddSingleton(_ => new EmbeddingCache());
         services.AddSingleton(_ => new QualityCache());
         services.AddSingleton<PricingService>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Ingestion;
 
@@ -14,6 +15,7 @@ public sealed partial class StartupWorker(
     SalesIndexLoader loader,
     DemoSeeder seeder,
     DemoSeedingStatus status,
+    RangeCalibrator calibrator,
     IOptions<PortalOptions> options,
     ILogger<StartupWorker> logger) : BackgroundService
 {
@@ -34,6 +36,9 @@ public sealed partial class StartupWorker(
             {
                 await seeder.SeedAsync(stoppingToken);
             }
+
+            // Ranges calibrated on the history just loaded; the nightly job refits them.
+            await calibrator.CalibrateAllAsync(null, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

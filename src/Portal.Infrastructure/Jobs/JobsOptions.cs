@@ -16,6 +16,7 @@ public sealed class JobsOptions
         ["smartgo-import"] = "0 0 2 * * ?",
         ["validation"] = "0 0 3 * * ?",
         ["housekeeping"] = "0 0 4 * * ?",
+        ["range-calibration"] = "0 0 5 * * ?",
     };
 
     /// <summary>Names this host in the run history; a restarted host marks its own unfinished runs Interrupted. Default: the machine name.</summary>

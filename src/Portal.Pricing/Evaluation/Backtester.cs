@@ -118,6 +118,25 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         };
     }
 
+    /// <summary>
+    /// The tenant's range calibration: the items priced in time order (each from the sales before it) and the narrowest ranges
+    /// holding the configured share of their errors, per confidence band. Null when too few items priced.
+    /// </summary>
+    public RangeCalibration? Calibrate(TenantId tenant, IReadOnlyList<BacktestItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var residuals = new List<(double Confidence, double LogError)>(items.Count);
+        foreach (var item in items.OrderBy(i => i.Sale.SoldAt))
+        {
+            if (engine.Calculate(QueryFor(tenant, item, BacktestProtocol.Time, dated: true)).Suggestion is { } suggestion && suggestion.Price > 0)
+            {
+                residuals.Add((suggestion.Confidence, Math.Log((double)(item.Sale.SoldPrice / suggestion.Price))));
+            }
+        }
+
+        return RangeCalibration.Fit(residuals, options.CalibratedCoverage);
+    }
+
     /// <summary>The settings that distinguish one sweep row from another.</summary>
     public static string Describe(PricingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"level={o.MarketLevelWeight:0.##} cov={o.CalibratedCoverage:0.##} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
