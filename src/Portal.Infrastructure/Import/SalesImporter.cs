@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Ingestion;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
@@ -19,10 +20,10 @@ public sealed class SalesImporter(
     IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
     ISalesStore store,
     SalesWriter writer,
+    IOptions<PriceLimits> priceLimits,
     TimeProvider time)
 {
     private const int BatchSize = 200;
-    private const decimal MaxPrice = 1_000_000m;
     private static readonly string[] Required = ["image", "category", "price"];
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
@@ -58,7 +59,7 @@ public sealed class SalesImporter(
             cancellationToken.ThrowIfCancellationRequested();
             processed++;
             var row = new Row(fields, columns);
-            var parsed = Parse(row, request, tenant, today, out var reason);
+            var parsed = Parse(row, request, tenant, today, priceLimits.Value, out var reason);
             if (parsed is null)
             {
                 rejected.Add(new RejectedRow(line, reason!));
@@ -129,7 +130,7 @@ public sealed class SalesImporter(
             Columns.TryGetValue(column, out var i) && i < Fields.Count && !string.IsNullOrWhiteSpace(Fields[i]) ? Fields[i].Trim() : null;
     }
 
-    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, out string? reason)
+    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, PriceLimits limits, out string? reason)
     {
         reason = null;
         var image = row.Get("image");
@@ -144,12 +145,6 @@ public sealed class SalesImporter(
         if (!decimal.TryParse(priceText, NumberStyles.Number, CultureInfo.InvariantCulture, out var price))
         {
             reason = $"Price '{priceText}' is not a number.";
-            return null;
-        }
-
-        if (price <= 0 || price > MaxPrice)
-        {
-            reason = $"Price {price.ToString(CultureInfo.InvariantCulture)} is outside (0, {MaxPrice.ToString(CultureInfo.InvariantCulture)}].";
             return null;
         }
 
@@ -169,6 +164,13 @@ public sealed class SalesImporter(
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
             reason = $"Currency '{currency}' is not a three-letter ISO code.";
+            return null;
+        }
+
+        // After the currency: the limit is the currency's own.
+        if (limits.Check(price, currency) is { } outside)
+        {
+            reason = outside;
             return null;
         }
 

@@ -19,6 +19,8 @@ public sealed class SalesImporterTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Portal:DataDirectory"] = Path.Combine(_root.FullName, "data");
+        // A per-currency limit set by configuration, for the limit tests; the other currencies keep the defaults.
+        builder.Configuration["Pricing:PriceLimits:MaximumByCurrency:SEK"] = "1000";
         builder.Logging.ClearProviders();
         builder.AddPortalInfrastructure();
         _host = builder.Build();
@@ -84,7 +86,7 @@ public sealed class SalesImporterTests : IDisposable
         Assert.Equal(2, report.Imported);
         var reasons = report.Rejected.ToDictionary(r => r.Line, r => r.Reason);
         Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], reasons.Keys.Order());
-        Assert.Contains("outside", reasons[3]);
+        Assert.Contains("below the minimum price", reasons[3]);
         Assert.Contains("does not exist", reasons[4]);
         Assert.Contains("future", reasons[5]);
         Assert.Contains("Duplicate of line 2", reasons[6]);
@@ -92,7 +94,7 @@ public sealed class SalesImporterTests : IDisposable
         Assert.Contains("image", reasons[8], StringComparison.OrdinalIgnoreCase);
         Assert.Contains("condition", reasons[9]);
         Assert.Contains("not a number", reasons[10]);
-        Assert.Contains("outside", reasons[11]);
+        Assert.Contains("above the limit for EUR", reasons[11]);
         Assert.Contains("category", reasons[12]);
 
         var store = _host.Services.GetRequiredService<ISalesStore>();
@@ -170,5 +172,28 @@ public sealed class SalesImporterTests : IDisposable
 
         Assert.False(report.Dated);
         Assert.Equal(1, report.Imported);
+    }
+
+    [Fact]
+    public async Task HoldsEachPriceToItsCurrencysConfiguredLimit()
+    {
+        var photo = Photo("house.jpg", SKColors.Brown);
+        var manifest = Manifest(
+            $"{photo},houses,,,2000000,EUR,2025-06-01,Two million euros,",       // 2: under the default maximum
+            $"{photo},houses,,,12000000,EUR,2025-06-01,Twelve million euros,",   // 3: over the default maximum
+            $"{photo},houses,,,150000000,JPY,2025-06-01,A house in yen,",       // 4: under JPY's own maximum
+            $"{photo},houses,,,2000,SEK,2025-06-01,Over the configured SEK,",   // 5: over the configured SEK maximum
+            $"{photo},houses,,,0.001,EUR,2025-06-01,Under the minimum,");       // 6: under the minimum
+
+        var report = await ImportAsync(manifest);
+
+        Assert.Equal(2, report.Imported);
+        var reasons = report.Rejected.ToDictionary(r => r.Line, r => r.Reason);
+        Assert.Equal([3, 5, 6], reasons.Keys.Order());
+        Assert.Equal("Price 12,000,000 EUR is above the limit for EUR, 10,000,000 (Pricing:PriceLimits:DefaultMaximum).", reasons[3]);
+        Assert.Equal("Price 2,000 SEK is above the limit for SEK, 1,000 (Pricing:PriceLimits:MaximumByCurrency:SEK).", reasons[5]);
+        Assert.Contains("below the minimum price 0.01", reasons[6]);
+        var sales = await _host.Services.GetRequiredService<ISalesStore>().QuerySalesAsync(new SalesQuery { Tenant = new TenantId("shop-1") }, CancellationToken.None);
+        Assert.Equal([2_000_000m, 150_000_000m], sales.Select(s => s.SoldPrice).Order());
     }
 }
