@@ -108,6 +108,8 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, MigrateAsync);
     }
 
+    public TimeSpan RetentionPeriod => _options.RetentionPeriod;
+
     public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken)
     {
         Validate(sale, embedding);
