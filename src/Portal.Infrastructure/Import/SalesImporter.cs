@@ -12,7 +12,8 @@ namespace Portal.Infrastructure.Import;
 /// <summary>
 /// Imports sold items from a manifest CSV: checks every row, embeds each photo, writes store, lake and index.
 /// Bad rows are reported with their line number and reason and the good ones kept; sale ids derive from the row's
-/// content, so a re-run adds nothing.
+/// content, so a re-run adds nothing. Rows sold longer ago than the store's retention are counted and named, and skipped
+/// unless the request says <see cref="ImportRequest.IgnoreRetention"/>: the store would hide them from every read.
 /// </summary>
 public sealed class SalesImporter(
     IImageInspector inspector,
@@ -47,7 +48,12 @@ public sealed class SalesImporter(
         }
 
         var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
-        var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var now = time.GetUtcNow();
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        // The store's own retention, so the cut is the one its reads apply (sold_at + retention > now).
+        var retention = store.RetentionPeriod;
+        var soldBefore = now - retention;
+        var pastRetention = new List<int>();
         var rejected = new List<RejectedRow>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var batch = new List<(SaleRecord, StoredEmbedding?)>(BatchSize);
@@ -68,10 +74,20 @@ public sealed class SalesImporter(
             {
                 rejected.Add(new RejectedRow(line, $"Duplicate of line {firstLine}."));
             }
+            else if (parsed.Value.Sale.SoldAt <= soldBefore && !request.IgnoreRetention)
+            {
+                seen[parsed.Value.Sale.SaleId] = line;
+                pastRetention.Add(line);
+            }
             else
             {
                 seen[parsed.Value.Sale.SaleId] = line;
                 dated &= parsed.Value.Dated;
+                if (parsed.Value.Sale.SoldAt <= soldBefore)
+                {
+                    pastRetention.Add(line);
+                }
+
                 if (await store.ContainsSaleAsync(tenant, parsed.Value.Sale.SaleId, cancellationToken))
                 {
                     present++;
@@ -96,7 +112,7 @@ public sealed class SalesImporter(
                 batch.Clear();
             }
 
-            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count));
+            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count, pastRetention.Count));
         }
 
         if (batch.Count > 0)
@@ -104,8 +120,11 @@ public sealed class SalesImporter(
             imported += await writer.WriteAsync(batch, cancellationToken);
         }
 
-        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count));
-        return new ImportReport(records.Count, imported, present, rejected, dated);
+        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count, pastRetention.Count));
+        return new ImportReport(records.Count, imported, present, rejected, dated)
+        {
+            PastRetention = new PastRetentionRows(pastRetention.Count, pastRetention, soldBefore, retention, request.IgnoreRetention),
+        };
     }
 
     private static List<(int Line, IReadOnlyList<string> Fields)> ReadManifest(string path, out Dictionary<string, int> columns)

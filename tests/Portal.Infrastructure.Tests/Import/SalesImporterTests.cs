@@ -56,8 +56,24 @@ public sealed class SalesImporterTests : IDisposable
         return path;
     }
 
-    private Task<ImportReport> ImportAsync(string manifest) =>
-        _host.Services.GetRequiredService<SalesImporter>().ImportAsync(new ImportRequest { ManifestPath = manifest, Tenant = "shop-1" }, null, CancellationToken.None);
+    private Task<ImportReport> ImportAsync(string manifest, bool ignoreRetention = false) =>
+        _host.Services.GetRequiredService<SalesImporter>().ImportAsync(
+            new ImportRequest { ManifestPath = manifest, Tenant = "shop-1", IgnoreRetention = ignoreRetention }, null, CancellationToken.None);
+
+    /// <summary>Two recent rows (lines 2 and 5), two sold before the two-year retention (lines 3 and 4) and a bad one (line 6).</summary>
+    private string ManifestAcrossTheRetention()
+    {
+        var photo = Photo("old.jpg", SKColors.Teal);
+        var recent = DateTime.UtcNow.AddDays(-100).ToString("yyyy-MM-dd");
+        var old = DateTime.UtcNow.AddDays(-800).ToString("yyyy-MM-dd");
+        var older = DateTime.UtcNow.AddDays(-1500).ToString("yyyy-MM-dd");
+        return Manifest(
+            $"{photo},houses,,,250000,EUR,{recent},Recent,",
+            $"{photo},houses,,,240000,EUR,{old},Old,",
+            $"{photo},houses,,,230000,EUR,{older},Older,",
+            $"{photo},houses,,,260000,EUR,{recent},Recent too,",
+            $"{photo},houses,,,abc,EUR,{old},Bad price,");
+    }
 
     [Fact]
     public async Task ReportsEachBadRowWithItsLineAndKeepsTheGoodOnes()
@@ -195,5 +211,58 @@ public sealed class SalesImporterTests : IDisposable
         Assert.Contains("below the minimum price 0.01", reasons[6]);
         var sales = await _host.Services.GetRequiredService<ISalesStore>().QuerySalesAsync(new SalesQuery { Tenant = new TenantId("shop-1") }, CancellationToken.None);
         Assert.Equal([2_000_000m, 150_000_000m], sales.Select(s => s.SoldPrice).Order());
+    }
+
+    [Fact]
+    public async Task SkipsRowsAlreadyPastTheRetentionAndNamesThem()
+    {
+        var report = await ImportAsync(ManifestAcrossTheRetention());
+
+        Assert.Equal(5, report.Rows);
+        Assert.Equal(2, report.Imported);
+        Assert.Equal(6, Assert.Single(report.Rejected).Line);
+        Assert.Equal(2, report.PastRetention.Count);
+        Assert.Equal([3, 4], report.PastRetention.Lines);
+        Assert.False(report.PastRetention.Imported);
+        Assert.Equal(TimeSpan.FromDays(730), report.PastRetention.Retention);
+        Assert.Equal(
+            $"2 row(s) sold before {DateTime.UtcNow.AddDays(-730):yyyy-MM-dd} are past the 730-day retention and were skipped, because the store's reads would leave them out: line(s) 3, 4.",
+            report.PastRetention.Describe());
+        Assert.Equal(2, await _host.Services.GetRequiredService<ISalesStore>().CountSalesAsync(new TenantId("shop-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ImportsRowsPastTheRetentionWhenAskedAndStillNamesThem()
+    {
+        var report = await ImportAsync(ManifestAcrossTheRetention(), ignoreRetention: true);
+
+        Assert.Equal(4, report.Imported);
+        Assert.Equal(6, Assert.Single(report.Rejected).Line);
+        Assert.Equal([3, 4], report.PastRetention.Lines);
+        Assert.True(report.PastRetention.Imported);
+        Assert.Contains("imported anyway", report.PastRetention.Describe());
+        // Written, but the live store's reads still apply its retention: that is why skipping is the default.
+        Assert.Equal(2, await _host.Services.GetRequiredService<ISalesStore>().CountSalesAsync(new TenantId("shop-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ARecentManifestHasNoRowsPastTheRetention()
+    {
+        var manifest = Manifest($"{Photo("e.jpg", SKColors.Pink)},shoes,,,10,EUR,{DateTime.UtcNow.AddDays(-3):yyyy-MM-dd},E,");
+
+        var report = await ImportAsync(manifest);
+
+        Assert.Equal(0, report.PastRetention.Count);
+        Assert.Empty(report.PastRetention.Lines);
+        Assert.Equal(1, report.Imported);
+    }
+
+    [Fact]
+    public void TheDescriptionShowsTheFirstLinesAndCountsTheRest()
+    {
+        var past = new PastRetentionRows(12, [.. Enumerable.Range(2, 12)], new DateTimeOffset(2024, 12, 2, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(730), Imported: false);
+
+        Assert.EndsWith("line(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more.", past.Describe());
+        Assert.StartsWith("12 row(s) sold before 2024-12-02 are past the 730-day retention", past.Describe());
     }
 }
