@@ -53,7 +53,7 @@ internal static class BenchSmartGoCommand
 
             var job = new SmartGoImportJob(
                 Options.Create(new SmartGoOptions { ConnectionString = source, BatchSize = batchSize, Tenants = [Tenant] }),
-                services.GetRequiredService<ISalesStore>(), services.GetRequiredService<SalesWriter>(), services.GetRequiredService<ISaleImageResolver>(),
+                services.GetRequiredService<IOptions<PriceLimits>>(), services.GetRequiredService<ISalesStore>(), services.GetRequiredService<SalesWriter>(), services.GetRequiredService<ISaleImageResolver>(),
                 services.GetRequiredService<IJobWatermarkStore>(), services.GetRequiredService<TimeProvider>(), NullLogger<SmartGoImportJob>.Instance);
             clock.Restart();
             var result = await job.RunAsync(new JobContext(Guid.NewGuid(), "bench", new Progress<JobProgress>()), cancellationToken);

@@ -43,7 +43,9 @@ internal static class ImportCommand
                 {
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Processed;
-                    task.Description = $"Imported {p.Imported}, rejected {p.Rejected}";
+                    task.Description = p.PastRetention > 0
+                        ? $"Imported {p.Imported}, rejected {p.Rejected}, past retention {p.PastRetention}"
+                        : $"Imported {p.Imported}, rejected {p.Rejected}";
                 });
                 report = await importer.ImportAsync(request, progress, cancellationToken);
                 task.Value = task.MaxValue;
@@ -54,7 +56,14 @@ internal static class ImportCommand
     private static void Print(ImportReport report)
     {
         var console = AnsiConsole.Console;
-        console.MarkupLine($"[green]{report.Imported}[/] imported, {report.AlreadyPresent} already present, [red]{report.Rejected.Count}[/] rejected of {report.Rows} rows.");
+        var past = report.PastRetention;
+        var skipped = past.Count == 0 || past.Imported ? string.Empty : $", [yellow]{past.Count}[/] skipped past retention";
+        console.MarkupLine($"[green]{report.Imported}[/] imported, {report.AlreadyPresent} already present{skipped}, [red]{report.Rejected.Count}[/] rejected of {report.Rows} rows.");
+        if (past.Count > 0)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(past.Describe())}[/]");
+        }
+
         foreach (var row in report.Rejected.Take(200))
         {
             console.MarkupLineInterpolated($"  line {row.Line}: {row.Reason}");

@@ -22,6 +22,7 @@ using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Validation;
 using Portal.Pricing.Application;
 using Portal.Pricing.Decisions;
+using Portal.Pricing.Domain;
 using Portal.Pricing.Engine;
 using Portal.Pricing.Operations;
 using Portal.Pricing.Ports;
@@ -57,6 +58,8 @@ public static class InfrastructureServiceCollectionExtensions
             .Validate(o => o.RangeLowQuantile < o.RangeHighQuantile, "Pricing:RangeLowQuantile must be below Pricing:RangeHighQuantile.")
             .ValidateOnStart();
         services.AddOptions<PricingLimits>().Bind(builder.Configuration.GetSection(PricingLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PriceLimits>().Bind(builder.Configuration.GetSection(PriceLimits.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PriceLimits>, PriceLimitsValidator>());
 
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
         AddLocalAdapters(services, builder.Configuration, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());

@@ -31,7 +31,7 @@ public sealed class PortalOptions
     /// How long a sale stays live after it sold in the embedded store (the seed's TTL: two years). An evaluation of dated
     /// history lengthens it in its own temporary store, so old sales are not cut.
     /// </summary>
-    public TimeSpan SalesRetention { get; set; } = TimeSpan.FromDays(730);
+    public TimeSpan SalesRetention { get; set; } = Portal.Pricing.Domain.SaleRetention.Default;
 
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 

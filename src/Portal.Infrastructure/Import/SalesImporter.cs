@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Ingestion;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
@@ -11,7 +12,8 @@ namespace Portal.Infrastructure.Import;
 /// <summary>
 /// Imports sold items from a manifest CSV: checks every row, embeds each photo, writes store, lake and index.
 /// Bad rows are reported with their line number and reason and the good ones kept; sale ids derive from the row's
-/// content, so a re-run adds nothing.
+/// content, so a re-run adds nothing. Rows sold longer ago than the store's retention are counted and named, and skipped
+/// unless the request says <see cref="ImportRequest.IgnoreRetention"/>: the store would hide them from every read.
 /// </summary>
 public sealed class SalesImporter(
     IImageInspector inspector,
@@ -19,10 +21,10 @@ public sealed class SalesImporter(
     IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
     ISalesStore store,
     SalesWriter writer,
+    IOptions<PriceLimits> priceLimits,
     TimeProvider time)
 {
     private const int BatchSize = 200;
-    private const decimal MaxPrice = 1_000_000m;
     private static readonly string[] Required = ["image", "category", "price"];
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
@@ -46,7 +48,12 @@ public sealed class SalesImporter(
         }
 
         var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
-        var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var now = time.GetUtcNow();
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        // The store's own retention, so the cut is the one its reads apply (sold_at + retention > now).
+        var retention = store.RetentionPeriod;
+        var soldBefore = now - retention;
+        var pastRetention = new List<int>();
         var rejected = new List<RejectedRow>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var captured = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -60,7 +67,7 @@ public sealed class SalesImporter(
             cancellationToken.ThrowIfCancellationRequested();
             processed++;
             var row = new Row(fields, columns);
-            var parsed = Parse(row, request, tenant, today, out var reason);
+            var parsed = Parse(row, request, tenant, today, priceLimits.Value, out var reason);
             if (parsed is null)
             {
                 rejected.Add(new RejectedRow(line, reason!));
@@ -68,6 +75,11 @@ public sealed class SalesImporter(
             else if (seen.TryGetValue(parsed.Value.Sale.SaleId, out var firstLine))
             {
                 rejected.Add(new RejectedRow(line, $"Duplicate of line {firstLine}."));
+            }
+            else if (parsed.Value.Sale.SoldAt <= soldBefore && !request.IgnoreRetention)
+            {
+                seen[parsed.Value.Sale.SaleId] = line;
+                pastRetention.Add(line);
             }
             else
             {
@@ -78,6 +90,11 @@ public sealed class SalesImporter(
                 }
 
                 dated &= parsed.Value.Dated;
+                if (parsed.Value.Sale.SoldAt <= soldBefore)
+                {
+                    pastRetention.Add(line);
+                }
+
                 if (await store.ContainsSaleAsync(tenant, parsed.Value.Sale.SaleId, cancellationToken))
                 {
                     present++;
@@ -102,7 +119,7 @@ public sealed class SalesImporter(
                 batch.Clear();
             }
 
-            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count));
+            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count, pastRetention.Count));
         }
 
         if (batch.Count > 0)
@@ -110,8 +127,12 @@ public sealed class SalesImporter(
             imported += await writer.WriteAsync(batch, cancellationToken);
         }
 
-        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count));
-        return new ImportReport(records.Count, imported, present, rejected, dated) { Captured = captured };
+        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count, pastRetention.Count));
+        return new ImportReport(records.Count, imported, present, rejected, dated)
+        {
+            PastRetention = new PastRetentionRows(pastRetention.Count, pastRetention, soldBefore, retention, request.IgnoreRetention),
+            Captured = captured,
+        };
     }
 
     /// <summary>The latest parseable <c>date</c> of a manifest, or null when it has none.</summary>
@@ -154,7 +175,7 @@ public sealed class SalesImporter(
             Columns.TryGetValue(column, out var i) && i < Fields.Count && !string.IsNullOrWhiteSpace(Fields[i]) ? Fields[i].Trim() : null;
     }
 
-    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, out string? reason)
+    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, PriceLimits limits, out string? reason)
     {
         reason = null;
         var image = row.Get("image");
@@ -169,12 +190,6 @@ public sealed class SalesImporter(
         if (!decimal.TryParse(priceText, NumberStyles.Number, CultureInfo.InvariantCulture, out var price))
         {
             reason = $"Price '{priceText}' is not a number.";
-            return null;
-        }
-
-        if (price <= 0 || price > MaxPrice)
-        {
-            reason = $"Price {price.ToString(CultureInfo.InvariantCulture)} is outside (0, {MaxPrice.ToString(CultureInfo.InvariantCulture)}].";
             return null;
         }
 
@@ -194,6 +209,13 @@ public sealed class SalesImporter(
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
             reason = $"Currency '{currency}' is not a three-letter ISO code.";
+            return null;
+        }
+
+        // After the currency: the limit is the currency's own.
+        if (limits.Check(price, currency) is { } outside)
+        {
+            reason = outside;
             return null;
         }
 

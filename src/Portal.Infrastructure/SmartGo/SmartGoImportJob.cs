@@ -19,6 +19,7 @@ namespace Portal.Infrastructure.SmartGo;
 /// </summary>
 public sealed partial class SmartGoImportJob(
     IOptions<SmartGoOptions> options,
+    IOptions<PriceLimits> priceLimits,
     ISalesStore store,
     SalesWriter writer,
     ISaleImageResolver images,
@@ -95,7 +96,7 @@ public sealed partial class SmartGoImportJob(
         var toResolve = new List<int>();
         for (var i = 0; i < rows.Count; i++)
         {
-            var reason = SmartGoRowMapper.TryMap(rows[i], knownTenants, now, out var sale);
+            var reason = SmartGoRowMapper.TryMap(rows[i], knownTenants, priceLimits.Value, now, out var sale);
             if (reason is not null)
             {
                 Skip(tally, rows[i], reason);

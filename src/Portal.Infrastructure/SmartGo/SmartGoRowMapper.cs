@@ -6,16 +6,18 @@ namespace Portal.Infrastructure.SmartGo;
 
 /// <summary>
 /// Turns a source row into a <see cref="SaleRecord"/> or the reason it is skipped. The rules are the event contract's
-/// (<see cref="ProductEventLimits"/>), so a SmartGo sale and a marketplace sale are held to the same standard.
+/// (<see cref="ProductEventLimits"/> and the configured <see cref="PriceLimits"/>), so a SmartGo sale and a marketplace sale
+/// are held to the same standard.
 /// </summary>
 public static partial class SmartGoRowMapper
 {
     public const string SaleSource = "smartgo";
 
     /// <summary>Null when the row is good (then <paramref name="sale"/> is set); else a short reason, the same for every row with that fault.</summary>
-    public static string? TryMap(SmartGoSaleRow row, IReadOnlySet<TenantId> knownTenants, DateTimeOffset now, out SaleRecord? sale)
+    public static string? TryMap(SmartGoSaleRow row, IReadOnlySet<TenantId> knownTenants, PriceLimits priceLimits, DateTimeOffset now, out SaleRecord? sale)
     {
         ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(priceLimits);
         sale = null;
         if (!TenantId.TryParse(row.TenantId, out var tenant))
         {
@@ -47,19 +49,25 @@ public static partial class SmartGoRowMapper
             return "invalid category (1-64 lower-case letters, digits or dashes)";
         }
 
+        if (row.Currency is null || !CurrencyPattern().IsMatch(row.Currency))
+        {
+            return "invalid currency (ISO 4217, three upper-case letters)";
+        }
+
+        // The limits depend on the currency, so it is checked first. Reasons are counted, so they name the limit, not the price.
         if (row.SoldPrice is not { } price || price <= 0m)
         {
             return "price missing or not above zero";
         }
 
-        if (price > ProductEventLimits.MaxPrice)
+        if (price < priceLimits.Minimum)
         {
-            return $"price above {ProductEventLimits.MaxPrice:N0}";
+            return $"price below the minimum {PriceLimits.Format(priceLimits.Minimum)} ({PriceLimits.SectionName}:Minimum)";
         }
 
-        if (row.Currency is null || !CurrencyPattern().IsMatch(row.Currency))
+        if (price > priceLimits.MaximumFor(row.Currency))
         {
-            return "invalid currency (ISO 4217, three upper-case letters)";
+            return $"price above the {row.Currency} limit {PriceLimits.Format(priceLimits.MaximumFor(row.Currency))} ({priceLimits.LimitKey(row.Currency)})";
         }
 
         ItemCondition? condition = null;

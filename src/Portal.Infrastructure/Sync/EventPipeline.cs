@@ -31,6 +31,7 @@ public sealed partial class EventPipeline(
     KnownTenants knownTenants,
     SyncMonitor monitor,
     IOptions<SyncOptions> options,
+    IOptions<PriceLimits> priceLimits,
     TimeProvider timeProvider,
     ILogger<EventPipeline> logger)
 {
@@ -38,7 +39,7 @@ public sealed partial class EventPipeline(
     private const int MaxCachedImageKeys = 10_000;
     private static readonly JsonSerializerOptions OutcomeJson = new(JsonSerializerDefaults.Web);
 
-    private readonly ProductEventValidator _validator = new(timeProvider);
+    private readonly ProductEventValidator _validator = new(timeProvider, priceLimits.Value);
     private readonly SyncOptions _options = options.Value;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedSaleImage> _resolvedKeys = new(StringComparer.Ordinal);
 

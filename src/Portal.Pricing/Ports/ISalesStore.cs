@@ -8,6 +8,12 @@ namespace Portal.Pricing.Ports;
 /// </summary>
 public interface ISalesStore
 {
+    /// <summary>
+    /// How long after it sold a sale stays readable (its TTL); every read leaves out sales sold longer ago, so a writer can
+    /// tell which sales would be invisible the moment they were written.
+    /// </summary>
+    TimeSpan RetentionPeriod { get; }
+
     /// <summary>Adds a sale and its embedding; returns false (and changes nothing) when the tenant already has that sale id.</summary>
     Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken);
 

@@ -1,6 +1,9 @@
 namespace Portal.Pricing.Sync;
 
-/// <summary>Hard limits on incoming events; the schema in <c>docs/events/</c> states the same numbers.</summary>
+/// <summary>
+/// Hard limits on incoming events; the schema in <c>docs/events/</c> states the same numbers. Prices are limited per currency
+/// by configuration instead (<see cref="Domain.PriceLimits"/>).
+/// </summary>
 public static class ProductEventLimits
 {
     /// <summary>EventBridge's own limit for one event.</summary>
@@ -18,7 +21,6 @@ public static class ProductEventLimits
     public const int MaxUrlLength = 2_048;
     public const int MaxImages = 20;
     public const int MaxResources = 10;
-    public const decimal MaxPrice = 1_000_000m;
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }

@@ -14,9 +14,10 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
     public const string ExpectedVersion = "0";
     public const string ExpectedSource = "carousel.products";
 
-    public ProductEventValidator(TimeProvider time)
+    public ProductEventValidator(TimeProvider time, PriceLimits priceLimits)
     {
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(priceLimits);
 
         RuleFor(e => e.Version).Equal(ExpectedVersion).OverridePropertyName("version")
             .WithMessage($"must be \"{ExpectedVersion}\".");
@@ -46,8 +47,8 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
         Text(e => e.Detail.Description, "detail.description", ProductEventLimits.MaxDescriptionLength, allowLineBreaks: true);
         RuleFor(e => e.Detail.Condition).Must(c => ItemConditions.All.Any(x => x.ToWireName() == c)).When(e => e.Detail.Condition is not null)
             .OverridePropertyName("detail.condition").WithMessage($"must be one of {ItemConditions.WireNames}.");
-        Price(e => e.Detail.AskingPrice, "detail.askingPrice");
-        Price(e => e.Detail.SoldPrice, "detail.soldPrice");
+        Price(e => e.Detail.AskingPrice, "detail.askingPrice", priceLimits);
+        Price(e => e.Detail.SoldPrice, "detail.soldPrice", priceLimits);
         RuleFor(e => e.Detail.Currency).Matches(CurrencyPattern()).When(e => e.Detail.Currency is not null)
             .OverridePropertyName("detail.currency").WithMessage("must be an ISO 4217 code: three upper-case letters (EUR).");
         RuleFor(e => e.Detail.SaleId).Must(BeSafeId).When(e => e.Detail.SaleId is not null)
@@ -132,9 +133,13 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
             .OverridePropertyName(path).WithMessage(allowLineBreaks ? "must not contain control characters other than line breaks and tabs." : "must not contain control characters.");
     }
 
-    private void Price(System.Linq.Expressions.Expression<Func<ProductEvent, decimal?>> field, string path) =>
-        RuleFor(field).Must(p => p is null || p > 0m && p <= ProductEventLimits.MaxPrice)
-            .OverridePropertyName(path).WithMessage($"must be greater than 0 and at most {ProductEventLimits.MaxPrice:0}.");
+    /// <summary>The limits of the event's own currency; without a valid currency that field's error says enough, so the default applies.</summary>
+    private void Price(System.Linq.Expressions.Expression<Func<ProductEvent, decimal?>> field, string path, PriceLimits limits)
+    {
+        var read = field.Compile();
+        RuleFor(field).Must((e, p) => p is null || limits.Check(p.Value, e.Detail.Currency) is null)
+            .OverridePropertyName(path).WithMessage(e => limits.Check(read(e)!.Value, e.Detail.Currency)!);
+    }
 
     private void Images(System.Linq.Expressions.Expression<Func<ProductEvent, IReadOnlyList<string>?>> field, string path, Func<string?, bool> valid, string message)
     {

@@ -19,6 +19,8 @@ public sealed class SalesImporterTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Portal:DataDirectory"] = Path.Combine(_root.FullName, "data");
+        // A per-currency limit set by configuration, for the limit tests; the other currencies keep the defaults.
+        builder.Configuration["Pricing:PriceLimits:MaximumByCurrency:SEK"] = "1000";
         builder.Logging.ClearProviders();
         builder.AddPortalInfrastructure();
         _host = builder.Build();
@@ -54,8 +56,24 @@ public sealed class SalesImporterTests : IDisposable
         return path;
     }
 
-    private Task<ImportReport> ImportAsync(string manifest) =>
-        _host.Services.GetRequiredService<SalesImporter>().ImportAsync(new ImportRequest { ManifestPath = manifest, Tenant = "shop-1" }, null, CancellationToken.None);
+    private Task<ImportReport> ImportAsync(string manifest, bool ignoreRetention = false) =>
+        _host.Services.GetRequiredService<SalesImporter>().ImportAsync(
+            new ImportRequest { ManifestPath = manifest, Tenant = "shop-1", IgnoreRetention = ignoreRetention }, null, CancellationToken.None);
+
+    /// <summary>Two recent rows (lines 2 and 5), two sold before the two-year retention (lines 3 and 4) and a bad one (line 6).</summary>
+    private string ManifestAcrossTheRetention()
+    {
+        var photo = Photo("old.jpg", SKColors.Teal);
+        var recent = DateTime.UtcNow.AddDays(-100).ToString("yyyy-MM-dd");
+        var old = DateTime.UtcNow.AddDays(-800).ToString("yyyy-MM-dd");
+        var older = DateTime.UtcNow.AddDays(-1500).ToString("yyyy-MM-dd");
+        return Manifest(
+            $"{photo},houses,,,250000,EUR,{recent},Recent,",
+            $"{photo},houses,,,240000,EUR,{old},Old,",
+            $"{photo},houses,,,230000,EUR,{older},Older,",
+            $"{photo},houses,,,260000,EUR,{recent},Recent too,",
+            $"{photo},houses,,,abc,EUR,{old},Bad price,");
+    }
 
     [Fact]
     public async Task ReportsEachBadRowWithItsLineAndKeepsTheGoodOnes()
@@ -84,7 +102,7 @@ public sealed class SalesImporterTests : IDisposable
         Assert.Equal(2, report.Imported);
         var reasons = report.Rejected.ToDictionary(r => r.Line, r => r.Reason);
         Assert.Equal([3, 4, 5, 6, 7, 8, 9, 10, 11, 12], reasons.Keys.Order());
-        Assert.Contains("outside", reasons[3]);
+        Assert.Contains("below the minimum price", reasons[3]);
         Assert.Contains("does not exist", reasons[4]);
         Assert.Contains("future", reasons[5]);
         Assert.Contains("Duplicate of line 2", reasons[6]);
@@ -92,7 +110,7 @@ public sealed class SalesImporterTests : IDisposable
         Assert.Contains("image", reasons[8], StringComparison.OrdinalIgnoreCase);
         Assert.Contains("condition", reasons[9]);
         Assert.Contains("not a number", reasons[10]);
-        Assert.Contains("outside", reasons[11]);
+        Assert.Contains("above the limit for EUR", reasons[11]);
         Assert.Contains("category", reasons[12]);
 
         var store = _host.Services.GetRequiredService<ISalesStore>();
@@ -170,5 +188,81 @@ public sealed class SalesImporterTests : IDisposable
 
         Assert.False(report.Dated);
         Assert.Equal(1, report.Imported);
+    }
+
+    [Fact]
+    public async Task HoldsEachPriceToItsCurrencysConfiguredLimit()
+    {
+        var photo = Photo("house.jpg", SKColors.Brown);
+        var manifest = Manifest(
+            $"{photo},houses,,,2000000,EUR,2025-06-01,Two million euros,",       // 2: under the default maximum
+            $"{photo},houses,,,12000000,EUR,2025-06-01,Twelve million euros,",   // 3: over the default maximum
+            $"{photo},houses,,,150000000,JPY,2025-06-01,A house in yen,",       // 4: under JPY's own maximum
+            $"{photo},houses,,,2000,SEK,2025-06-01,Over the configured SEK,",   // 5: over the configured SEK maximum
+            $"{photo},houses,,,0.001,EUR,2025-06-01,Under the minimum,");       // 6: under the minimum
+
+        var report = await ImportAsync(manifest);
+
+        Assert.Equal(2, report.Imported);
+        var reasons = report.Rejected.ToDictionary(r => r.Line, r => r.Reason);
+        Assert.Equal([3, 5, 6], reasons.Keys.Order());
+        Assert.Equal("Price 12,000,000 EUR is above the limit for EUR, 10,000,000 (Pricing:PriceLimits:DefaultMaximum).", reasons[3]);
+        Assert.Equal("Price 2,000 SEK is above the limit for SEK, 1,000 (Pricing:PriceLimits:MaximumByCurrency:SEK).", reasons[5]);
+        Assert.Contains("below the minimum price 0.01", reasons[6]);
+        var sales = await _host.Services.GetRequiredService<ISalesStore>().QuerySalesAsync(new SalesQuery { Tenant = new TenantId("shop-1") }, CancellationToken.None);
+        Assert.Equal([2_000_000m, 150_000_000m], sales.Select(s => s.SoldPrice).Order());
+    }
+
+    [Fact]
+    public async Task SkipsRowsAlreadyPastTheRetentionAndNamesThem()
+    {
+        var report = await ImportAsync(ManifestAcrossTheRetention());
+
+        Assert.Equal(5, report.Rows);
+        Assert.Equal(2, report.Imported);
+        Assert.Equal(6, Assert.Single(report.Rejected).Line);
+        Assert.Equal(2, report.PastRetention.Count);
+        Assert.Equal([3, 4], report.PastRetention.Lines);
+        Assert.False(report.PastRetention.Imported);
+        Assert.Equal(TimeSpan.FromDays(730), report.PastRetention.Retention);
+        Assert.Equal(
+            $"2 row(s) sold before {DateTime.UtcNow.AddDays(-730):yyyy-MM-dd} are past the 730-day retention and were skipped, because the store's reads would leave them out: line(s) 3, 4.",
+            report.PastRetention.Describe());
+        Assert.Equal(2, await _host.Services.GetRequiredService<ISalesStore>().CountSalesAsync(new TenantId("shop-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ImportsRowsPastTheRetentionWhenAskedAndStillNamesThem()
+    {
+        var report = await ImportAsync(ManifestAcrossTheRetention(), ignoreRetention: true);
+
+        Assert.Equal(4, report.Imported);
+        Assert.Equal(6, Assert.Single(report.Rejected).Line);
+        Assert.Equal([3, 4], report.PastRetention.Lines);
+        Assert.True(report.PastRetention.Imported);
+        Assert.Contains("imported anyway", report.PastRetention.Describe());
+        // Written, but the live store's reads still apply its retention: that is why skipping is the default.
+        Assert.Equal(2, await _host.Services.GetRequiredService<ISalesStore>().CountSalesAsync(new TenantId("shop-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ARecentManifestHasNoRowsPastTheRetention()
+    {
+        var manifest = Manifest($"{Photo("e.jpg", SKColors.Pink)},shoes,,,10,EUR,{DateTime.UtcNow.AddDays(-3):yyyy-MM-dd},E,");
+
+        var report = await ImportAsync(manifest);
+
+        Assert.Equal(0, report.PastRetention.Count);
+        Assert.Empty(report.PastRetention.Lines);
+        Assert.Equal(1, report.Imported);
+    }
+
+    [Fact]
+    public void TheDescriptionShowsTheFirstLinesAndCountsTheRest()
+    {
+        var past = new PastRetentionRows(12, [.. Enumerable.Range(2, 12)], new DateTimeOffset(2024, 12, 2, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(730), Imported: false);
+
+        Assert.EndsWith("line(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more.", past.Describe());
+        Assert.StartsWith("12 row(s) sold before 2024-12-02 are past the 730-day retention", past.Describe());
     }
 }

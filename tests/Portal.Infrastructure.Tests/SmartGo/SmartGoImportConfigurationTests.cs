@@ -37,7 +37,28 @@ public sealed class SmartGoImportConfigurationTests
             Category = "shoes", SoldPrice = 10m, Currency = "EUR", Condition = condition,
         };
 
-        var reason = SmartGoRowMapper.TryMap(row, new HashSet<TenantId> { new("shop-1") }, DateTimeOffset.UtcNow, out var sale);
+        var reason = SmartGoRowMapper.TryMap(row, new HashSet<TenantId> { new("shop-1") }, new PriceLimits(), DateTimeOffset.UtcNow, out var sale);
+
+        Assert.Equal(expectedReason, reason);
+        Assert.Equal(expectedReason is null, sale is not null);
+    }
+
+    [Theory]
+    [InlineData(2_000_000, "EUR", null)]
+    [InlineData(12_000_000, "EUR", "price above the EUR limit 10,000,000 (Pricing:PriceLimits:DefaultMaximum)")]
+    [InlineData(150_000_000, "JPY", null)]
+    [InlineData(600, "GBP", "price above the GBP limit 500 (Pricing:PriceLimits:MaximumByCurrency:GBP)")]
+    [InlineData(0.001, "EUR", "price below the minimum 0.01 (Pricing:PriceLimits:Minimum)")]
+    public void HoldsThePriceToItsCurrencysConfiguredLimit(decimal price, string currency, string? expectedReason)
+    {
+        var row = new SmartGoSaleRow
+        {
+            SaleId = "s1", SoldAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TenantId = "shop-1", ProductId = "p1",
+            Category = "houses", SoldPrice = price, Currency = currency,
+        };
+        var limits = new PriceLimits { MaximumByCurrency = { ["GBP"] = 500m } };
+
+        var reason = SmartGoRowMapper.TryMap(row, new HashSet<TenantId> { new("shop-1") }, limits, DateTimeOffset.UtcNow, out var sale);
 
         Assert.Equal(expectedReason, reason);
         Assert.Equal(expectedReason is null, sale is not null);

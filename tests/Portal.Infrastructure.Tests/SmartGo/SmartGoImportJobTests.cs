@@ -56,7 +56,7 @@ public sealed class SmartGoImportJobTests(PostgresFixture postgres)
             new SourceRow("ok-2", Day.AddMinutes(1), null),
             new SourceRow("zero", Day.AddMinutes(2), good) { Price = 0m },
             new SourceRow("negative", Day.AddMinutes(3), good) { Price = -5m },
-            new SourceRow("absurd", Day.AddMinutes(4), good) { Price = 5_000_000m },
+            new SourceRow("absurd", Day.AddMinutes(4), good) { Price = 50_000_000m },
             new SourceRow("stranger", Day.AddMinutes(5), good) { TenantId = "nobody" },
             new SourceRow("bad-tenant", Day.AddMinutes(6), good) { TenantId = "Shop One" },
             new SourceRow("worn", Day.AddMinutes(7), good) { Condition = "worn" },
@@ -72,7 +72,7 @@ public sealed class SmartGoImportJobTests(PostgresFixture postgres)
         Assert.True(result.Succeeded);
         Assert.Equal((2, 2), (await host.StoreCountAsync(), await host.LakeCountAsync()));
         Assert.StartsWith("Read 13 rows: imported 2 (1 without a photo), 0 already present, skipped 11: ", result.Summary, StringComparison.Ordinal);
-        foreach (var expected in (string[])["price missing or not above zero 2", "price above 1,000,000 1", "unknown tenant 1", "invalid tenant id 1",
+        foreach (var expected in (string[])["price missing or not above zero 2", "price above the EUR limit 10,000,000 (Pricing:PriceLimits:DefaultMaximum) 1", "unknown tenant 1", "invalid tenant id 1",
                      "unknown condition 1", "invalid currency (ISO 4217, three upper-case letters) 1", "invalid category (1-64 lower-case letters, digits or dashes) 1",
                      "sold in the future 1", "image unavailable 1", "invalid image url 1"])
         {

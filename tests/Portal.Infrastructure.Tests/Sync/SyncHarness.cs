@@ -19,7 +19,7 @@ internal sealed class SyncHarness : IDisposable
 
     private readonly bool _ownsFolder;
 
-    public SyncHarness(TimeProvider time, SyncOptions? options = null, Func<ISalesOutbox, ISalesOutbox>? decorateOutbox = null, string? folder = null)
+    public SyncHarness(TimeProvider time, SyncOptions? options = null, Func<ISalesOutbox, ISalesOutbox>? decorateOutbox = null, string? folder = null, PriceLimits? priceLimits = null)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("portal-sync-tests-").FullName;
@@ -39,7 +39,8 @@ internal sealed class SyncHarness : IDisposable
         var syncOptions = Microsoft.Extensions.Options.Options.Create(Options);
         var portal = Microsoft.Extensions.Options.Options.Create(new PortalOptions { DemoTenant = Tenant });
         Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, new NoImagesResolver(), Index,
-            new KnownTenants(syncOptions, portal, Store, time), Monitor, syncOptions, time, NullLogger<EventPipeline>.Instance);
+            new KnownTenants(syncOptions, portal, Store, time), Monitor, syncOptions,
+            Microsoft.Extensions.Options.Options.Create(priceLimits ?? new PriceLimits()), time, NullLogger<EventPipeline>.Instance);
         LakeWriter = new LakeWriter(Store, Lake, syncOptions, Metrics, time);
     }
 

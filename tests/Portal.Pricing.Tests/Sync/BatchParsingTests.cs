@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Portal.Pricing.Domain;
 using Portal.Pricing.Sync;
 
 namespace Portal.Pricing.Tests.Sync;
 
 public sealed class BatchParsingTests
 {
-    private static readonly ProductEventValidator Validator = new(EventSamples.Clock());
+    private static readonly ProductEventValidator Validator = new(EventSamples.Clock(), new PriceLimits());
 
     [Fact]
     public void KeepsTheValidEventAndRejectsTheInvalidOne()

@@ -40,7 +40,10 @@ public sealed class EventSchemaTests
     [Fact]
     public void StatesTheSameLimits()
     {
-        Assert.Equal(ProductEventLimits.MaxPrice, (decimal)Defs["price"]!["maximum"]!);
+        // The maximum is configured per currency, so the schema states only the bound no configuration can pass.
+        Assert.Equal(PriceLimits.Ceiling, (decimal)Defs["price"]!["exclusiveMaximum"]!);
+        Assert.Null(Defs["price"]!["maximum"]);
+        Assert.Contains(PriceLimits.SectionName, (string?)Defs["price"]!["description"]);
         Assert.Equal(0m, (decimal)Defs["price"]!["exclusiveMinimum"]!);
         Assert.Equal(ProductEventLimits.MaxTitleLength, (int)DetailProperties["title"]!["maxLength"]!);
         Assert.Equal(ProductEventLimits.MaxDescriptionLength, (int)DetailProperties["description"]!["maxLength"]!);

@@ -24,7 +24,7 @@ public sealed class ExampleEventsTests
         Assert.True(ok, string.Join("; ", errors));
         Assert.Equal(detailType, productEvent!.DetailType);
         Assert.Equal("demo", productEvent.Detail.TenantId);
-        var result = new ProductEventValidator(EventSamples.Clock()).Validate(productEvent);
+        var result = new ProductEventValidator(EventSamples.Clock(), new PriceLimits()).Validate(productEvent);
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
 
@@ -96,6 +96,6 @@ public sealed class ExampleEventsTests
 
         ProductEventParser.TryParse(EventSamples.Bytes(node), out var productEvent, out _);
 
-        Assert.True(new ProductEventValidator(EventSamples.Clock()).Validate(productEvent!).IsValid);
+        Assert.True(new ProductEventValidator(EventSamples.Clock(), new PriceLimits()).Validate(productEvent!).IsValid);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Portal.Pricing.Domain;
 using Portal.Pricing.Sync;
 
 namespace Portal.Pricing.Tests.Sync;
@@ -61,7 +62,8 @@ public sealed class HostileEventCorpusTests
         ["negative soldPrice"] = Detail(Sold, d => d["soldPrice"] = -52.5m, "detail.soldPrice"),
         ["zero soldPrice"] = Detail(Sold, d => d["soldPrice"] = 0, "detail.soldPrice"),
         ["absurd soldPrice"] = Detail(Sold, d => d["soldPrice"] = 1_000_000_000m, "detail.soldPrice"),
-        ["soldPrice just over the cap"] = Detail(Sold, d => d["soldPrice"] = 1_000_000.01m, "detail.soldPrice"),
+        ["soldPrice just over the EUR limit"] = Detail(Sold, d => d["soldPrice"] = 10_000_000.01m, "detail.soldPrice"),
+        ["soldPrice below the minimum"] = Detail(Sold, d => d["soldPrice"] = 0.001m, "detail.soldPrice"),
         ["soldPrice beyond decimal"] = new(() => EventSamples.Bytes(EventSamples.ExampleText(Sold).Replace("\"soldPrice\": 52.50", "\"soldPrice\": 1e400")), "detail.soldPrice"),
         ["soldPrice NaN as string"] = Detail(Sold, d => d["soldPrice"] = "NaN", "detail.soldPrice"),
         ["soldPrice as string"] = Detail(Sold, d => d["soldPrice"] = "52.50", "detail.soldPrice"),
@@ -123,7 +125,7 @@ public sealed class HostileEventCorpusTests
     [MemberData(nameof(Cases))]
     public void BatchReaderRejectsTheSameEventWithoutThrowing(string name)
     {
-        var batch = ProductEventParser.ParseBatch(Corpus[name].Body(), new ProductEventValidator(EventSamples.Clock()));
+        var batch = ProductEventParser.ParseBatch(Corpus[name].Body(), new ProductEventValidator(EventSamples.Clock(), new PriceLimits()));
 
         Assert.Empty(batch.Accepted);
         Assert.True(batch.IsBatchRejected || batch.Rejected.Count == 1);
@@ -144,7 +146,7 @@ public sealed class HostileEventCorpusTests
             return errors;
         }
 
-        return ProductEventValidator.ToEventErrors(new ProductEventValidator(EventSamples.Clock()).Validate(productEvent!));
+        return ProductEventValidator.ToEventErrors(new ProductEventValidator(EventSamples.Clock(), new PriceLimits()).Validate(productEvent!));
     }
 
     private static Case Raw(string json, string path) => new(() => EventSamples.Bytes(json), path);

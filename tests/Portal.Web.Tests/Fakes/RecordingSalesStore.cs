@@ -10,6 +10,8 @@ public sealed class RecordingSalesStore : ISalesStore
 
     public List<SalesQuery> Queries { get; } = [];
 
+    public TimeSpan RetentionPeriod => SaleRetention.Default;
+
     public Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken)
     {
         Sales.Add(sale);

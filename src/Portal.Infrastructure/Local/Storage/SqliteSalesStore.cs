@@ -108,6 +108,8 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout, MigrateAsync);
     }
 
+    public TimeSpan RetentionPeriod => _options.RetentionPeriod;
+
     public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken)
     {
         Validate(sale, embedding);
@@ -486,7 +488,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         ArgumentException.ThrowIfNullOrWhiteSpace(sale.SaleId, nameof(sale.SaleId));
         ArgumentException.ThrowIfNullOrWhiteSpace(sale.Category, nameof(sale.Category));
         ArgumentException.ThrowIfNullOrWhiteSpace(sale.Currency, nameof(sale.Currency));
-        if (sale.SoldPrice < 0m || sale.SoldPrice >= 1_000_000_000_000m)
+        if (sale.SoldPrice < 0m || sale.SoldPrice >= PriceLimits.Ceiling)
         {
             throw new ArgumentOutOfRangeException(nameof(sale), sale.SoldPrice, "SoldPrice must be in [0, 10^12).");
         }

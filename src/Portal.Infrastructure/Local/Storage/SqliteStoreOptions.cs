@@ -1,3 +1,5 @@
+using Portal.Pricing.Domain;
+
 namespace Portal.Infrastructure.Local.Storage;
 
 /// <summary>Settings of the embedded (SQLite) sales store.</summary>
@@ -7,7 +9,7 @@ public sealed record SqliteStoreOptions
     public required string DatabasePath { get; init; }
 
     /// <summary>How long a sale stays live after it was sold (the seed's DynamoDB TTL: two years).</summary>
-    public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromDays(730);
+    public TimeSpan RetentionPeriod { get; init; } = SaleRetention.Default;
 
     /// <summary>How long a statement waits for another writer before failing with SQLITE_BUSY.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -265,6 +265,28 @@ public sealed class PricePageTests : PriceWorkbenchContext
     }
 
     [Fact]
+    public async Task AnOverrideAboveTheCurrencysLimitIsRefusedWithTheLimitNamedAndTwoMillionEurosIsSaved()
+    {
+        var cut = await SuggestAsync();
+        TestId(cut, "override").Click();
+        var reason = cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Reason");
+        await cut.InvokeAsync(() => reason.Instance.ValueChanged.InvokeAsync("Sold with the house"));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudNumericField<decimal?>>().Instance.ValueChanged.InvokeAsync(12_000_000m));
+        TestId(cut, "save-override").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("above the limit for EUR, 10,000,000", TestId(cut, "override-form").TextContent));
+        Assert.Empty(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudNumericField<decimal?>>().Instance.ValueChanged.InvokeAsync(2_000_000m));
+        TestId(cut, "save-override").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "decision-saved")));
+        var decision = Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+        Assert.Equal(2_000_000m, decision.FinalPrice);
+    }
+
+    [Fact]
     public async Task SaysWhenAnItemCannotBePriced()
     {
         var cut = await SuggestAsync(category: "rare");

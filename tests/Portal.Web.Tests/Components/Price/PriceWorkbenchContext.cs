@@ -61,6 +61,7 @@ public abstract class PriceWorkbenchContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IPricingDecisionStore>(DecisionStore);
         Services.AddSingleton(Options.Create(new PricingOptions()));
         Services.AddSingleton(Options.Create(new PricingLimits()));
+        Services.AddSingleton(Options.Create(new PriceLimits()));
         Services.AddSingleton<VisualSimilarityPricingEngine>();
         Services.AddSingleton(new EmbeddingCache());
         Services.AddSingleton(new QualityCache());

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Pricing.Domain;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 
@@ -12,7 +13,7 @@ public sealed class DynamoDbSalesOptions
     public string? TableName { get; set; }
 
     /// <summary>How long a sale stays readable after it sold (the item's <c>ttl</c>); the embedded store keeps two years too.</summary>
-    public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(730);
+    public TimeSpan RetentionPeriod { get; set; } = SaleRetention.Default;
 
     /// <summary>Partitions of the sparse outbox index: spreads a burst of new sales over several index partitions.</summary>
     [Range(1, 64, ErrorMessage = "Aws:DynamoDb:Sales:OutboxShards must be 1-64.")]

@@ -55,6 +55,8 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
 
     public string TableName { get; }
 
+    public TimeSpan RetentionPeriod => _options.RetentionPeriod;
+
     public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken) =>
         (await AddManyAsync([(sale, embedding)], withOutbox: false, cancellationToken))[0];
 

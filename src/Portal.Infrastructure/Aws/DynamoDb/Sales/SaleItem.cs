@@ -137,7 +137,7 @@ internal static class SaleItem
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(sale.Currency, nameof(sale.Currency));
-        if (sale.SoldPrice < 0m || sale.SoldPrice >= 1_000_000_000_000m)
+        if (sale.SoldPrice < 0m || sale.SoldPrice >= PriceLimits.Ceiling)
         {
             throw new ArgumentOutOfRangeException(nameof(sale), sale.SoldPrice, "SoldPrice must be in [0, 10^12).");
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Portal.Pricing.Decisions;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Engine;
@@ -6,7 +7,7 @@ using Portal.Pricing.Ports;
 namespace Portal.Web.Components.Pages.Price;
 
 /// <summary>Turns an accepted or overridden suggestion into a saved <see cref="PricingDecision"/>, photos included.</summary>
-public sealed class PricingDecisionRecorder(IImageStore images, IPricingDecisionStore decisions, TimeProvider time)
+public sealed class PricingDecisionRecorder(IImageStore images, IPricingDecisionStore decisions, IOptions<PriceLimits> priceLimits, TimeProvider time)
 {
     public async Task<PricingDecision> RecordAsync(
         TenantId tenant,
@@ -19,9 +20,13 @@ public sealed class PricingDecisionRecorder(IImageStore images, IPricingDecision
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
-        if (finalPrice < 0m)
+        // An override is typed by hand, where a slipped zero happens; an accepted price is the engine's, made from sales that
+        // passed the same limits, so it is not refused here.
+        var overridden = !string.IsNullOrWhiteSpace(overrideReason);
+        if (finalPrice < 0m || overridden && priceLimits.Value.Check(finalPrice, suggestion.Currency) is not null)
         {
-            throw new ArgumentOutOfRangeException(nameof(finalPrice), finalPrice, "The final price cannot be negative.");
+            throw new ArgumentOutOfRangeException(nameof(finalPrice), finalPrice,
+                priceLimits.Value.Check(finalPrice, suggestion.Currency) ?? "The final price cannot be negative.");
         }
 
         var keys = new List<string>(item.Photos.Count);
