@@ -234,7 +234,7 @@ internal static class EvalCommand
             case "title" when value is >= 0 and <= 1:
                 options.TitleWeight = value;
                 break;
-            case "temperature" when value is >= 0.001 and <= 100:
+            case "temperature" when value is >= 0 and <= 100:
                 options.SimilarityTemperature = value;
                 break;
             case "half-life" when value > 0:

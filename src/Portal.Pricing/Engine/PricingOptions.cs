@@ -32,9 +32,9 @@ public sealed class PricingOptions
 
     /// <summary>
     /// A comparable's weight is recency × exp((score − best score) / this): small values let the closest matches dominate,
-    /// large ones weigh all comparables alike.
+    /// large ones weigh all comparables alike; 0 weighs each by its score itself.
     /// </summary>
-    [Range(0.001, 100.0)]
+    [Range(0.0, 100.0)]
     public double SimilarityTemperature { get; set; } = 0.05;
 
     /// <summary>

@@ -24,17 +24,31 @@ public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int 
 
         var sorted = residuals.OrderBy(r => r.Confidence).ToArray();
         var bandCount = Math.Clamp(sorted.Length / MinPerBand, 1, 3);
-        var bands = new CalibrationBand[bandCount];
+        var slices = new List<List<(double Confidence, double LogError)>>();
         for (var b = 0; b < bandCount; b++)
         {
             var slice = sorted[(b * sorted.Length / bandCount)..((b + 1) * sorted.Length / bandCount)];
-            var errors = slice.Select(r => r.LogError).ToArray();
+            if (slices.Count > 0 && slice[0].Confidence <= slices[^1][0].Confidence)
+            {
+                // Tied confidences (every median fallback has the same cap) cannot tell bands apart: one band holds them.
+                slices[^1].AddRange(slice);
+            }
+            else
+            {
+                slices.Add([.. slice]);
+            }
+        }
+
+        var bands = new CalibrationBand[slices.Count];
+        for (var b = 0; b < slices.Count; b++)
+        {
+            var errors = slices[b].Select(r => r.LogError).ToArray();
             var (low, high) = Narrowest(errors, coverage);
             bands[b] = new CalibrationBand(
-                MinConfidence: b == 0 ? double.NegativeInfinity : slice[0].Confidence,
+                MinConfidence: b == 0 ? double.NegativeInfinity : slices[b][0].Confidence,
                 LowLogError: low,
                 HighLogError: high,
-                N: slice.Length);
+                N: errors.Length);
         }
 
         return new RangeCalibration(bands, sorted.Length, coverage);

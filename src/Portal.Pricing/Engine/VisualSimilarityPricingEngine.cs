@@ -201,7 +201,8 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
             // Backtests may price from later sales too: distance in time, either way.
             var ageDays = Math.Abs((context.PricingDate - hits[i].Sale.SoldAt).TotalDays);
             recency[i] = Math.Pow(2, -ageDays / settings.RecencyHalfLife.TotalDays);
-            rawWeights[i] = Math.Exp((hits[i].Score - best) / settings.SimilarityTemperature) * recency[i];
+            var closeness = settings.SimilarityTemperature > 0 ? Math.Exp((hits[i].Score - best) / settings.SimilarityTemperature) : Math.Max(0, hits[i].Score);
+            rawWeights[i] = closeness * recency[i];
         }
 
         var weights = Normalise(rawWeights);

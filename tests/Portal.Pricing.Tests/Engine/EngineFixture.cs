@@ -15,7 +15,16 @@ internal sealed class EngineFixture
 
     public InMemorySalesIndex Index { get; } = new();
     public FakeTimeProvider Time { get; } = new(Today);
-    public PricingOptions Options { get; } = new() { DefaultMinSimilarity = 0.5, MaxComparables = 10, MinComparables = 3, MinFallbackSales = 3 };
+    /// <summary>
+    /// The photo-only engine these tests compute by hand: a 90-day window widened once to 180, weights similarity × recency,
+    /// no brand, title or market-level signal (tests of those set them).
+    /// </summary>
+    public PricingOptions Options { get; } = new()
+    {
+        DefaultMinSimilarity = 0.5, MaxComparables = 10, MinComparables = 3, MinFallbackSales = 3,
+        LookbackWindow = TimeSpan.FromDays(90), WidenedLookbackWindow = TimeSpan.FromDays(180), MaxLookbackWindow = TimeSpan.FromDays(180),
+        RecencyHalfLife = TimeSpan.FromDays(30), BrandWeight = 0, TitleWeight = 0, SimilarityTemperature = 0, MarketLevelWeight = 0,
+    };
 
     public VisualSimilarityPricingEngine Engine() => new(Index, Microsoft.Extensions.Options.Options.Create(Options), Time);
 
