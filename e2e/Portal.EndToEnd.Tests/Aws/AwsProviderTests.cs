@@ -18,7 +18,7 @@ namespace Portal.EndToEnd.Tests.Aws;
 [Collection(AwsPortalServerCollection.Name)]
 public sealed class AwsProviderTests(AwsPortalServer server)
 {
-    private const string ShoeImageKey = "demo/ac/ace2b37a7321ba0b5b7733454e53a86fd701806f192a6755f59f24cd420f7389.jpg";
+    private const string ShoeImageKey = "demo/26/26660ceb9c09116691af2b098983f583bd30931f680b94f6a88302605a6179b5.jpg";
     private static readonly string RunId = Guid.NewGuid().ToString("N")[..8];
 
     [SkippableFact]
