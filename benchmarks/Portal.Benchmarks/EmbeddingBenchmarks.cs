@@ -1,12 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Local.Imaging;
-using SkiaSharp;
 
 namespace Portal.Benchmarks;
 
 /// <summary>
 /// One image embedded with ResNet18 (decode and resize included), and the decode and resize alone.
-/// Uses a real JPEG from <c>shared/datasets/clothing-small</c> when it is next to the repository, else a generated one.
+/// Uses a real JPEG from <c>shared/datasets/clothing-small</c> when it is next to the repository, else the demo's sample photo (also real).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 2, iterationCount: 10)]
@@ -53,22 +53,8 @@ public class EmbeddingBenchmarks
             }
         }
 
-        source = "generated 320x320 JPEG (clothing-small not found)";
-        using var bitmap = new SKBitmap(320, 320);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            using var paint = new SKPaint { IsAntialias = true };
-            var random = new Random(1);
-            for (var i = 0; i < 30; i++)
-            {
-                paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
-                canvas.DrawCircle(random.Next(320), random.Next(320), 10 + random.Next(60), paint);
-            }
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return data.ToArray();
+        source = $"demo sample photo {DemoSamples.ShoeFile} (clothing-small not found)";
+        return DemoSamples.ShoePhoto.ToArray();
     }
 
     private static string FindModelDirectory()

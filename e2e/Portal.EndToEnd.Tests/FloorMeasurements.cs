@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using SkiaSharp;
 using Xunit.Abstractions;
 
 namespace Portal.EndToEnd.Tests;
@@ -26,7 +25,7 @@ public sealed class FloorMeasurements(PortalServer server, ITestOutputHelper out
         {
             await page.GotoAsync(new Uri(server.BaseAddress, "/price").ToString());
             await PortalServer.WaitForCircuitAsync(page);
-            await page.SetInputFilesAsync("[data-testid=photo-upload] input[type=file]", new FilePayload { Name = $"item{run}.jpg", MimeType = "image/jpeg", Buffer = Photo(run) });
+            await page.SetInputFilesAsync("[data-testid=photo-upload] input[type=file]", new FilePayload { Name = $"item{run}.jpg", MimeType = "image/jpeg", Buffer = RealPhotos.Demo("shoes", run) });
             await page.WaitForSelectorAsync("[data-testid=photo-preview]");
             await ChooseAsync(page, "category", "shoes");
             await ChooseAsync(page, "condition", "good");
@@ -98,22 +97,5 @@ public sealed class FloorMeasurements(PortalServer server, ITestOutputHelper out
         await page.ClickAsync($"[data-testid={select}]");
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
         await page.WaitForSelectorAsync(".mud-popover-open", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
-    }
-
-    /// <summary>A different photo each run, so every suggestion embeds a new image.</summary>
-    private static byte[] Photo(int seed)
-    {
-        var random = new Random(seed);
-        using var bitmap = new SKBitmap(320, 320);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            using var paint = new SKPaint { Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)), IsAntialias = true };
-            canvas.DrawRoundRect(new SKRect(40, 120, 280, 220), 30, 30, paint);
-        }
-
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return data.ToArray();
     }
 }

@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using SkiaSharp;
 
 namespace Portal.EndToEnd.Tests;
 
@@ -147,11 +146,11 @@ public sealed class OpsTests(PortalServer server)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png") });
     }
 
-    /// <summary>A loopback image host in the test process: answers 503 until <see cref="Recover"/>, then a real PNG.</summary>
+    /// <summary>A loopback image host in the test process: answers 503 until <see cref="Recover"/>, then a real photo (a demo shoe).</summary>
     private sealed class FlakyImageHost : IAsyncDisposable
     {
         private readonly WebApplication _app;
-        private readonly byte[] _photo = Photo();
+        private readonly byte[] _photo = RealPhotos.Demo("shoes", 1);
         private volatile bool _healthy;
         private int _requests;
 
@@ -171,11 +170,11 @@ public sealed class OpsTests(PortalServer server)
             app.MapGet("/photos/{name}", (string name) =>
             {
                 Interlocked.Increment(ref host._requests);
-                return host._healthy ? Results.Bytes(host._photo, "image/png") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                return host._healthy ? Results.Bytes(host._photo, "image/jpeg") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             });
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            host.PhotoUrl = $"{address}/photos/{RunId}.png";
+            host.PhotoUrl = $"{address}/photos/{RunId}.jpg";
             return host;
         }
 
@@ -185,21 +184,6 @@ public sealed class OpsTests(PortalServer server)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
-        }
-
-        private static byte[] Photo()
-        {
-            using var bitmap = new SKBitmap(224, 224);
-            using (var canvas = new SKCanvas(bitmap))
-            {
-                canvas.Clear(new SKColor(230, 220, 200));
-                using var paint = new SKPaint { Color = new SKColor(120, 60, 30), IsAntialias = true };
-                canvas.DrawOval(new SKRect(40, 60, 190, 170), paint);
-            }
-
-            using var image = SKImage.FromBitmap(bitmap);
-            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-            return data.ToArray();
         }
     }
 }

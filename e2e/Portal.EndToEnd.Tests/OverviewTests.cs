@@ -13,7 +13,7 @@ public sealed class OverviewTests(PortalServer server)
         await page.WaitForSelectorAsync("[data-testid=sales-count]");
         Assert.Equal("demo", (await page.InnerTextAsync("[data-testid=tenant]")).Trim());
         Assert.Contains("development sign-in", await page.ContentAsync());
-        Assert.Equal("3,600", (await page.InnerTextAsync("[data-testid=sales-count]")).Trim());
+        Assert.Equal("7,200", (await page.InnerTextAsync("[data-testid=sales-count]")).Trim());
         await PortalServer.ScreenshotAsync(page, "overview");
     }
 }

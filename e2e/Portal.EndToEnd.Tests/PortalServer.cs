@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Portal.EndToEnd.Tests;
 
-/// <summary>The portal on the embedded default (SQLite, Parquet, DuckDB, ONNX) with the demo tenant seeded.</summary>
+/// <summary>The portal on the embedded default (SQLite, Parquet, DuckDB, ONNX) with the demo tenant seeded at its default size.</summary>
 public sealed class PortalServer : PortalHost
 {
     protected override void ConfigurePortal(IWebHostBuilder builder)
@@ -10,7 +10,6 @@ public sealed class PortalServer : PortalHost
         builder.UseEnvironment("Development");
         builder.UseSetting("Portal:DataDirectory", DataDirectory);
         builder.UseSetting("Portal:SeedDemoData", "true");
-        builder.UseSetting("Portal:DemoSales", "3600");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

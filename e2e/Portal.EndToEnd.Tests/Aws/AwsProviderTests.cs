@@ -7,7 +7,6 @@ using Amazon.S3.Model;
 using Microsoft.Playwright;
 using Portal.Infrastructure.Demo;
 using Portal.Testing.Aws;
-using SkiaSharp;
 
 namespace Portal.EndToEnd.Tests.Aws;
 
@@ -18,7 +17,7 @@ namespace Portal.EndToEnd.Tests.Aws;
 [Collection(AwsPortalServerCollection.Name)]
 public sealed class AwsProviderTests(AwsPortalServer server)
 {
-    private const string ShoeImageKey = "demo/ac/ace2b37a7321ba0b5b7733454e53a86fd701806f192a6755f59f24cd420f7389.jpg";
+    private const string ShoeImageKey = "demo/26/26660ceb9c09116691af2b098983f583bd30931f680b94f6a88302605a6179b5.jpg";
     private static readonly string RunId = Guid.NewGuid().ToString("N")[..8];
 
     [SkippableFact]
@@ -104,7 +103,8 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         server.Bedrock.NovaDelay = TimeSpan.FromSeconds(6);
         try
         {
-            var fallback = await PriceAsync(api, OtherShoePhoto(), "other-shoe.jpg");
+            // Another real shoe photo, which the quality cache has not seen, so Nova Lite is asked again.
+            var fallback = await PriceAsync(api, RealPhotos.Demo("shoes", 2), "other-shoe.jpg");
             Assert.Contains("fallback", fallback.GetProperty("adjustments").GetProperty("qualityAssessor").GetString(), StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -147,21 +147,5 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         detail["soldAt"] = envelope["time"]!.GetValue<string>();
         detail["imageKey"] = ShoeImageKey;
         return envelope;
-    }
-
-    /// <summary>A photo the quality cache has not seen, so Nova Lite is asked again.</summary>
-    private static byte[] OtherShoePhoto()
-    {
-        using var bitmap = new SKBitmap(400, 300);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.WhiteSmoke);
-            using var paint = new SKPaint { Color = SKColors.DarkSlateBlue, IsAntialias = true };
-            canvas.DrawRoundRect(60, 140, 280, 90, 40, 40, paint);
-        }
-
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return data.ToArray();
     }
 }

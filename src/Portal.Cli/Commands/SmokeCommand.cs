@@ -116,7 +116,7 @@ public sealed class PortalSmokeTest(HttpClient http, SmokeSettings settings, Tex
         using var form = new MultipartFormDataContent();
         var photo = new ByteArrayContent(DemoSamples.ShoePhoto.ToArray());
         photo.Headers.ContentType = new MediaTypeHeaderValue(DemoSamples.ShoeContentType);
-        form.Add(photo, "images", "nordvik-shoe.jpg");
+        form.Add(photo, "images", DemoSamples.ShoeFile);
         form.Add(new StringContent(settings.Category), "category");
         form.Add(new StringContent(settings.Condition), "condition");
         using var response = await http.PostAsync("api/pricing/calculate", form, cancellationToken);

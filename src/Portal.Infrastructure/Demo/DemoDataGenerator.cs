@@ -1,101 +1,130 @@
 using Portal.Pricing.Domain;
-using SkiaSharp;
 
 namespace Portal.Infrastructure.Demo;
 
-/// <summary>Plans the demo tenant's sales deterministically: the same seed always gives the same sales, ids and photos.</summary>
+/// <summary>
+/// Plans the demo tenant's sales deterministically from its real photos: the same photos, count and end date always give
+/// the same sales. Each photo is one item model with a brand and a base price of its own, resold several times, so
+/// look-alike sales are priced alike; a sale's price moves with its condition, the category's season and a little noise.
+/// </summary>
 internal static class DemoDataGenerator
 {
-    /// <summary>Photos per style: a sale shows one of its style's photos.</summary>
-    public const int VariantsPerStyle = 3;
+    /// <summary>
+    /// Sales per photo. With <see cref="Growth"/> this puts at least two of every photo's sales in the last 90 days (the
+    /// engine's first window), so a photo that looks like a few demo photos finds five comparables or more.
+    /// </summary>
+    public const int SalesPerPhoto = 12;
 
-    public sealed record Style(string Id, DemoCatalog.Category Category, DemoCatalog.Brand Brand, string Pattern, double PatternMultiplier, DemoImageRenderer.Look Look);
+    /// <summary>Monthly volume at the end of the history over the volume at its start: a marketplace that grew.</summary>
+    public const double Growth = 3.0;
 
-    public sealed record PlannedSale(SaleRecord Sale, Style Style, int Variant);
+    /// <summary>24 months less a few days, so every demo sale is still inside the store's two-year retention.</summary>
+    public static readonly TimeSpan History = TimeSpan.FromDays(725);
 
-    public static IReadOnlyList<Style> Styles()
+    public sealed record Item(int Number, DemoPhoto Photo, DemoCatalog.Category Category, DemoCatalog.Brand Brand, double BasePrice)
     {
-        var styles = new List<Style>();
+        public string Title => $"{Brand.Name} {Category.Noun} #{Number:000}";
+    }
+
+    public sealed record PlannedSale(SaleRecord Sale, Item Item);
+
+    /// <summary>One item per photo, categories interleaved so that a small demo still covers every category.</summary>
+    public static IReadOnlyList<Item> Items(IReadOnlyList<DemoPhoto> photos)
+    {
         var random = new Random(17);
-        foreach (var category in DemoCatalog.Categories)
-        {
-            foreach (var brand in DemoCatalog.Brands.Where(b => b.Categories.Contains(category.Name)))
+        var byCategory = DemoCatalog.Categories
+            .Select(category =>
             {
-                // Two patterns per brand and category: which two is the brand's signature.
-                foreach (var (pattern, multiplier) in DemoCatalog.Patterns.OrderBy(_ => random.Next()).Take(2))
-                {
-                    var secondary = SKColor.FromHsv(random.Next(0, 360), 30 + random.Next(0, 40), 90);
-                    var hardware = brand.Tier >= 2.0;
-                    var metal = brand.Tier >= 4.0 ? new SKColor(0xD4, 0xAF, 0x37) : new SKColor(0xC0, 0xC0, 0xC8);
-                    styles.Add(new Style(
-                        $"{category.Name}-{Slug(brand.Name)}-{pattern}",
-                        category,
-                        brand,
-                        pattern,
-                        multiplier,
-                        new DemoImageRenderer.Look(category.Name, brand.Primary, secondary, pattern, hardware, metal)));
-                }
-            }
+                var brands = DemoCatalog.Brands.Where(b => b.Categories.Contains(category.Name)).ToArray();
+                return photos.Where(p => p.Category == category.Name)
+                    .Select((photo, i) =>
+                    {
+                        var brand = brands[random.Next(brands.Length)];
+                        // The model's own premium or discount within its brand: what makes two photos of a brand differ.
+                        var model = Math.Exp(NextGaussian(random) * 0.25);
+                        return new Item(i + 1, photo, category, brand, category.BasePrice * brand.Tier * model);
+                    })
+                    .ToList();
+            })
+            .ToList();
+
+        var items = new List<Item>(photos.Count);
+        for (var round = 0; items.Count < photos.Count && round < photos.Count; round++)
+        {
+            items.AddRange(byCategory.Where(c => round < c.Count).Select(c => c[round]));
         }
 
-        return styles;
+        return items;
     }
 
-    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset now)
+    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset end) =>
+        Plan(tenant, count, end, DemoPhotos.All);
+
+    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset end, IReadOnlyList<DemoPhoto> photos)
     {
-        var styles = Styles();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var items = Items(photos);
+        var used = Math.Min(items.Count, (int)Math.Ceiling(count / (double)SalesPerPhoto));
         var random = new Random(42);
-        // 24 months less a few days, so every demo sale is still inside the store's two-year retention.
-        var start = now.AddDays(-725);
-        var span = (now - start).TotalSeconds;
-        var sales = new List<PlannedSale>(count);
-        for (var i = 0; i < count; i++)
+        var start = end - History;
+        var planned = new List<(DateTimeOffset SoldAt, ItemCondition Condition, decimal Price, Item Item)>(count);
+        for (var i = 0; i < used; i++)
         {
-            var style = styles[random.Next(styles.Count)];
-            var soldAt = SeasonalDate(random, start, span, style.Category);
-            var (condition, conditionValue) = PickCondition(random);
-            var quarter = Seasons.QuarterNumber(soldAt);
-            var noise = Math.Exp(NextGaussian(random) * 0.12);
-            var price = style.Category.BasePrice * style.Brand.Tier * style.PatternMultiplier * conditionValue
-                        * style.Category.SeasonalByQuarter[quarter - 1] * noise;
-            var id = $"demo-{i + 1:00000}";
-            sales.Add(new PlannedSale(
-                new SaleRecord
-                {
-                    Tenant = tenant,
-                    ProductId = $"{id}-p",
-                    SaleId = id,
-                    Category = style.Category.Name,
-                    Brand = style.Brand.Name,
-                    Condition = condition,
-                    Title = $"{style.Brand.Name} {style.Pattern} {Singular(style.Category.Name)}",
-                    Description = $"Demo item: {style.Pattern} {Singular(style.Category.Name)} by {style.Brand.Name}.",
-                    SoldPrice = Math.Round((decimal)Math.Max(3, price), 2),
-                    Currency = "EUR",
-                    SoldAt = soldAt,
-                    Source = "demo",
-                },
-                style,
-                random.Next(VariantsPerStyle)));
-        }
-
-        return sales;
-    }
-
-    /// <summary>Sales volume follows the category's season a little, so quarters differ in count as well as price.</summary>
-    private static DateTimeOffset SeasonalDate(Random random, DateTimeOffset start, double spanSeconds, DemoCatalog.Category category)
-    {
-        var maxWeight = category.SeasonalByQuarter.Max();
-        while (true)
-        {
-            var at = start.AddSeconds(random.NextDouble() * spanSeconds);
-            var weight = category.SeasonalByQuarter[Seasons.QuarterNumber(at) - 1];
-            if (random.NextDouble() * maxWeight <= weight)
+            var item = items[i];
+            var resales = count / used + (i < count % used ? 1 : 0);
+            // Stratified dates: one sale per equal share of the volume, shifted by a per-model offset and a little jitter,
+            // so a model sells steadily rather than in bursts and its last sales are recent.
+            var offset = 0.25 + (0.5 * random.NextDouble());
+            for (var j = 0; j < resales; j++)
             {
-                return new DateTimeOffset(at.UtcDateTime.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+                var share = Math.Clamp((j + offset + (0.5 * (random.NextDouble() - 0.5))) / resales, 0, 1);
+                var soldAt = WholeSeconds(start + (History * GrowthQuantile(share)));
+                var (condition, conditionValue) = PickCondition(random);
+                var seasonal = item.Category.SeasonalByQuarter[Seasons.QuarterNumber(soldAt) - 1];
+                var noise = Math.Exp(NextGaussian(random) * 0.08);
+                var price = item.BasePrice * conditionValue * seasonal * noise;
+                planned.Add((soldAt, condition, Math.Round((decimal)Math.Max(3, price), 2), item));
             }
         }
+
+        // Ids in date order, so the sales explorer's default order reads naturally.
+        return planned
+            .OrderBy(p => p.SoldAt)
+            .ThenBy(p => p.Item.Photo.File, StringComparer.Ordinal)
+            .Select((p, i) =>
+            {
+                var id = $"demo-{i + 1:00000}";
+                return new PlannedSale(
+                    new SaleRecord
+                    {
+                        Tenant = tenant,
+                        ProductId = $"{id}-p",
+                        SaleId = id,
+                        Category = p.Item.Category.Name,
+                        Brand = p.Item.Brand.Name,
+                        Condition = p.Condition,
+                        Title = p.Item.Title,
+                        Description = $"Demo item: {p.Item.Category.Noun} by {p.Item.Brand.Name}. Real photo (clothing-small, CC0); synthetic price.",
+                        SoldPrice = p.Price,
+                        Currency = "EUR",
+                        SoldAt = p.SoldAt,
+                        Source = "demo",
+                    },
+                    p.Item);
+            })
+            .ToList();
     }
+
+    /// <summary>The point in [0, 1] of the history below which <paramref name="share"/> of the volume falls, volume growing linearly by <see cref="Growth"/>.</summary>
+    internal static double GrowthQuantile(double share)
+    {
+        // Volume density 1 + (g − 1)·x on [0, 1]; its cumulative share is (x + a·x²) / (1 + a) with a = (g − 1) / 2.
+        const double a = (Growth - 1) / 2;
+        return (-1 + Math.Sqrt(1 + (4 * a * share * (1 + a)))) / (2 * a);
+    }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset at) =>
+        new(at.UtcDateTime.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
     private static (ItemCondition, double) PickCondition(Random random)
     {
@@ -114,15 +143,4 @@ internal static class DemoDataGenerator
 
     private static double NextGaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private static string Slug(string name) => new(name.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
-
-    private static string Singular(string category) => category switch
-    {
-        "shoes" => "shoe",
-        "dresses" => "dress",
-        "watches" => "watch",
-        "jeans" => "jeans",
-        _ => category.TrimEnd('s'),
-    };
 }

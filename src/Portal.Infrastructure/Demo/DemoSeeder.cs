@@ -10,8 +10,9 @@ using Portal.Pricing.Ports;
 namespace Portal.Infrastructure.Demo;
 
 /// <summary>
-/// Seeds the demo tenant on first start: renders each style's photos, stores and embeds them once, then writes the
-/// planned sales in batches. Idempotent: sales already in the store are skipped, so a re-run adds nothing.
+/// Seeds the demo tenant on first start from its bundled real photos: stores and embeds each photo once (the embedder is
+/// the expensive part, and a photo backs several sales), then writes the planned sales. Idempotent: sales already in the
+/// store are skipped, so a re-run adds nothing.
 /// </summary>
 public sealed partial class DemoSeeder(
     ISalesStore store,
@@ -24,7 +25,7 @@ public sealed partial class DemoSeeder(
     ILogger<DemoSeeder> logger)
 {
     // One batch: the lake then holds one file per month, which keeps DuckDB scans of the demo fast.
-    private const int BatchSize = 5000;
+    private const int BatchSize = 10_000;
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -42,11 +43,9 @@ public sealed partial class DemoSeeder(
 
         try
         {
-            // Anchor the plan on today's date so restarts on the same day plan the same sales; ids never change, so a
-            // re-run on another day adds nothing either.
-            var anchor = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-            var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, anchor);
-            status.Update(SeedingState.Running, 0, plan.Count, "Rendering and embedding demo photos…");
+            // The history ends now; sale ids never change, so a re-run after a complete seed adds nothing.
+            var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, time.GetUtcNow());
+            status.Update(SeedingState.Running, 0, plan.Count, "Embedding demo photos…");
             var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
 
             var photos = await PreparePhotosAsync(tenant, plan, modelId, cancellationToken);
@@ -56,7 +55,7 @@ public sealed partial class DemoSeeder(
                 var batch = chunk
                     .Select(p =>
                     {
-                        var (key, embedding) = photos[(p.Style.Id, p.Variant)];
+                        var (key, embedding) = photos[p.Item.Photo.File];
                         return (p.Sale with { ImageKey = key }, (StoredEmbedding?)embedding);
                     })
                     .ToList();
@@ -76,26 +75,28 @@ public sealed partial class DemoSeeder(
         }
     }
 
-    private async Task<Dictionary<(string Style, int Variant), (string Key, StoredEmbedding Embedding)>> PreparePhotosAsync(
+    private async Task<Dictionary<string, (string Key, StoredEmbedding Embedding)>> PreparePhotosAsync(
         TenantId tenant, IReadOnlyList<DemoDataGenerator.PlannedSale> plan, string modelId, CancellationToken cancellationToken)
     {
-        var needed = plan.Select(p => (p.Style, p.Variant)).DistinctBy(p => (p.Style.Id, p.Variant)).ToList();
-        var rendered = new (string StyleId, int Variant, byte[] Jpeg)[needed.Count];
-        Parallel.For(0, needed.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            rendered[i] = (needed[i].Style.Id, needed[i].Variant, DemoImageRenderer.Render(needed[i].Style.Look, needed[i].Variant)));
-
-        var photos = new Dictionary<(string, int), (string, StoredEmbedding)>();
-        for (var i = 0; i < rendered.Length; i++)
+        var needed = plan.Select(p => p.Item.Photo.File).Distinct().ToList();
+        var photos = new Dictionary<string, (string, StoredEmbedding)>(needed.Count);
+        var embedded = 0;
+        // Two at a time: the embedder is thread-safe and single-threaded per photo, so this halves the wait on 2 cores.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 2), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(needed, parallel, async (file, ct) =>
         {
-            var (styleId, variant, jpeg) = rendered[i];
-            var key = await images.SaveAsync(tenant.Value, jpeg, "image/jpeg", cancellationToken);
-            var vector = await embedder.GenerateVectorAsync(new DataContent(jpeg, "image/jpeg"), cancellationToken: cancellationToken);
-            photos[(styleId, variant)] = (key, new StoredEmbedding(modelId, vector.ToArray()));
-            if (i % 25 == 0)
+            var jpeg = DemoPhotos.Read(file);
+            var key = await images.SaveAsync(tenant.Value, jpeg, "image/jpeg", ct);
+            var vector = await embedder.GenerateVectorAsync(new DataContent(jpeg, "image/jpeg"), cancellationToken: ct);
+            lock (photos)
             {
-                status.Update(SeedingState.Running, 0, plan.Count, $"Embedding demo photos: {i} of {rendered.Length}.");
+                photos[file] = (key, new StoredEmbedding(modelId, vector.ToArray()));
+                if (++embedded % 25 == 0)
+                {
+                    status.Update(SeedingState.Running, 0, plan.Count, $"Embedding demo photos: {embedded} of {needed.Count}.");
+                }
             }
-        }
+        });
 
         return photos;
     }

@@ -164,7 +164,7 @@ public sealed class HostileEventCorpusTests
     private static byte[] InvalidUtf8Title()
     {
         var text = EventSamples.ExampleText(Listed);
-        var marker = "Nordvik leather trail shoes, size 42";
+        var marker = "Nordvik black leather derby shoes, size 42";
         var at = text.IndexOf(marker, StringComparison.Ordinal);
         var before = Encoding.UTF8.GetBytes(text[..at]);
         var after = Encoding.UTF8.GetBytes(text[(at + marker.Length)..]);

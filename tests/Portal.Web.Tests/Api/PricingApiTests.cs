@@ -2,17 +2,21 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Portal.Infrastructure.Demo;
 
 namespace Portal.Web.Tests.Api;
 
 [Collection(PortalCollection.Name)]
 public sealed class PricingApiTests(PortalFactory factory)
 {
+    // A real photo of shoes from the demo's own photos: the demo tenant's shoes look like it, so it gets comparables.
+    private static readonly byte[] Shoes = DemoSamples.ShoePhoto.ToArray();
+
     private static MultipartFormDataContent Form(IEnumerable<byte[]>? images = null, string? category = "shoes", string? condition = "very_good", params (string Name, string Value)[] extra)
     {
         var form = new MultipartFormDataContent();
         var i = 0;
-        foreach (var image in images ?? [TestImages.Jpeg()])
+        foreach (var image in images ?? [Shoes])
         {
             var content = new ByteArrayContent(image);
             content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
