@@ -119,6 +119,9 @@ public sealed class AwsProviderTests(AwsPortalServer server)
         form.Append("images", new FilePayload { Name = name, MimeType = "image/jpeg", Buffer = photo });
         form.Append("category", "shoes");
         form.Append("condition", "very_good");
+        // The demo resells this very photo too: the sold events' brand and title make their sales the closest comparables.
+        form.Append("brand", "Nordvik");
+        form.Append("title", "Nordvik black leather derby shoes, size 42");
         var response = await api.PostAsync(new Uri(server.BaseAddress, "/api/pricing/calculate").ToString(), new APIRequestContextOptions { Multipart = form });
         Assert.True(response.Status == 200, $"pricing answered {response.Status}: {await response.TextAsync()}");
         return (await response.JsonAsync())!.Value;
