@@ -5,7 +5,7 @@ namespace Portal.Infrastructure.Demo;
 /// <summary>
 /// Plans the demo tenant's sales deterministically from its real photos: the same photos, count and end date always give
 /// the same sales. Each photo is one item model with a brand and a base price of its own, resold several times, so
-/// look-alike sales are priced alike; a sale's price moves with its condition, the category's season and a little noise.
+/// look-alike sales are priced alike (given the photos' embeddings, look-alike photos also share a brand); a sale's price moves with its condition, the category's season and a little noise.
 /// </summary>
 internal static class DemoDataGenerator
 {
@@ -28,43 +28,59 @@ internal static class DemoDataGenerator
 
     public sealed record PlannedSale(SaleRecord Sale, Item Item);
 
-    /// <summary>One item per photo, categories interleaved so that a small demo still covers every category.</summary>
-    public static IReadOnlyList<Item> Items(IReadOnlyList<DemoPhoto> photos)
-    {
-        var random = new Random(17);
-        var byCategory = DemoCatalog.Categories
-            .Select(category =>
-            {
-                var brands = DemoCatalog.Brands.Where(b => b.Categories.Contains(category.Name)).ToArray();
-                return photos.Where(p => p.Category == category.Name)
-                    .Select((photo, i) =>
-                    {
-                        var brand = brands[random.Next(brands.Length)];
-                        // The model's own premium or discount within its brand: what makes two photos of a brand differ.
-                        var model = Math.Exp(NextGaussian(random) * 0.25);
-                        return new Item(i + 1, photo, category, brand, category.BasePrice * brand.Tier * model);
-                    })
-                    .ToList();
-            })
-            .ToList();
-
-        var items = new List<Item>(photos.Count);
-        for (var round = 0; items.Count < photos.Count && round < photos.Count; round++)
-        {
-            items.AddRange(byCategory.Where(c => round < c.Count).Select(c => c[round]));
-        }
-
-        return items;
-    }
-
-    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset end) =>
-        Plan(tenant, count, end, DemoPhotos.All);
-
-    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset end, IReadOnlyList<DemoPhoto> photos)
+    /// <summary>The photos a demo of <paramref name="count"/> sales shows, <see cref="SalesPerPhoto"/> sales each, every category covered.</summary>
+    public static IReadOnlyList<DemoPhoto> PhotosFor(int count, IReadOnlyList<DemoPhoto> photos)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var items = Items(photos);
-        var used = Math.Min(items.Count, (int)Math.Ceiling(count / (double)SalesPerPhoto));
+        var used = Math.Min(photos.Count, (int)Math.Ceiling(count / (double)SalesPerPhoto));
+        return Interleaved(photos).Take(used).Select(p => p.Photo).ToList();
+    }
+
+    /// <summary>
+    /// One item per photo, categories interleaved so that a small demo still covers every category. With
+    /// <paramref name="looks"/> (a vector per photo file) the brand follows the look: photos that look alike share a brand,
+    /// so look-alike photos sell alike, not only resales of one photo; without, brands are drawn at random.
+    /// </summary>
+    public static IReadOnlyList<Item> Items(IReadOnlyList<DemoPhoto> photos, IReadOnlyDictionary<string, float[]>? looks = null)
+    {
+        var ordered = Interleaved(photos);
+        var brandByLook = new Dictionary<string, DemoCatalog.Brand>();
+        if (looks is not null)
+        {
+            foreach (var category in DemoCatalog.Categories)
+            {
+                var withLooks = ordered.Select(p => p.Photo).Where(p => p.Category == category.Name && looks.ContainsKey(p.File)).ToList();
+                foreach (var (file, brand) in BrandsByLook(withLooks.Select(p => (p.File, looks[p.File])).ToList(), BrandsOf(category)))
+                {
+                    brandByLook[file] = brand;
+                }
+            }
+        }
+
+        var random = new Random(17);
+        return ordered
+            .Select(p =>
+            {
+                var category = DemoCatalog.CategoryNamed(p.Photo.Category);
+                var brands = BrandsOf(category);
+                // Drawn either way, so the model factors below do not depend on whether looks were given.
+                var drawn = brands[random.Next(brands.Length)];
+                var brand = brandByLook.GetValueOrDefault(p.Photo.File, drawn);
+                // The model's own premium or discount within its brand: what makes two photos of a brand differ.
+                var model = Math.Exp(NextGaussian(random) * 0.25);
+                return new Item(p.Number, p.Photo, category, brand, category.BasePrice * brand.Tier * model);
+            })
+            .ToList();
+    }
+
+    public static IReadOnlyList<PlannedSale> Plan(TenantId tenant, int count, DateTimeOffset end, IReadOnlyDictionary<string, float[]>? looks = null) =>
+        Plan(tenant, count, end, DemoPhotos.All, looks);
+
+    public static IReadOnlyList<PlannedSale> Plan(
+        TenantId tenant, int count, DateTimeOffset end, IReadOnlyList<DemoPhoto> photos, IReadOnlyDictionary<string, float[]>? looks = null)
+    {
+        var used = PhotosFor(count, photos).Count;
+        var items = Items(photos, looks);
         var random = new Random(42);
         var start = end - History;
         var planned = new List<(DateTimeOffset SoldAt, ItemCondition Condition, decimal Price, Item Item)>(count);
@@ -121,6 +137,66 @@ internal static class DemoDataGenerator
         // Volume density 1 + (g − 1)·x on [0, 1]; its cumulative share is (x + a·x²) / (1 + a) with a = (g − 1) / 2.
         const double a = (Growth - 1) / 2;
         return (-1 + Math.Sqrt(1 + (4 * a * share * (1 + a)))) / (2 * a);
+    }
+
+    private static List<(DemoPhoto Photo, int Number)> Interleaved(IReadOnlyList<DemoPhoto> photos)
+    {
+        var byCategory = DemoCatalog.Categories
+            .Select(category => photos.Where(p => p.Category == category.Name).Select((photo, i) => (photo, i + 1)).ToList())
+            .ToList();
+        var ordered = new List<(DemoPhoto, int)>(photos.Count);
+        for (var round = 0; byCategory.Any(c => round < c.Count); round++)
+        {
+            ordered.AddRange(byCategory.Where(c => round < c.Count).Select(c => c[round]));
+        }
+
+        return ordered;
+    }
+
+    private static DemoCatalog.Brand[] BrandsOf(DemoCatalog.Category category) =>
+        DemoCatalog.Brands.Where(b => b.Categories.Contains(category.Name)).ToArray();
+
+    /// <summary>
+    /// One anchor photo per brand, each the photo least like the anchors before it (farthest-point sampling on cosine
+    /// similarity), then every photo takes the brand of the anchor it is most like: a Voronoi split of the look space.
+    /// </summary>
+    private static IEnumerable<(string File, DemoCatalog.Brand Brand)> BrandsByLook(IReadOnlyList<(string File, float[] Look)> photos, DemoCatalog.Brand[] brands)
+    {
+        if (photos.Count == 0)
+        {
+            yield break;
+        }
+
+        var anchors = new List<int> { 0 };
+        var closest = photos.Select(p => Cosine(p.Look, photos[0].Look)).ToArray();
+        while (anchors.Count < Math.Min(brands.Length, photos.Count))
+        {
+            var next = Array.IndexOf(closest, closest.Min());
+            anchors.Add(next);
+            for (var i = 0; i < photos.Count; i++)
+            {
+                closest[i] = Math.Max(closest[i], Cosine(photos[i].Look, photos[next].Look));
+            }
+        }
+
+        foreach (var (file, look) in photos)
+        {
+            var best = anchors.MaxBy(a => Cosine(look, photos[a].Look));
+            yield return (file, brands[anchors.IndexOf(best)]);
+        }
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+
+        return na > 0 && nb > 0 ? dot / Math.Sqrt(na * nb) : 0;
     }
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset at) =>

@@ -44,11 +44,14 @@ public sealed partial class DemoSeeder(
         try
         {
             // The history ends now; sale ids never change, so a re-run after a complete seed adds nothing.
-            var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, time.GetUtcNow());
-            status.Update(SeedingState.Running, 0, plan.Count, "Embedding demo photos…");
+            var end = time.GetUtcNow();
+            var needed = DemoDataGenerator.PhotosFor(settings.DemoSales, DemoPhotos.All);
+            status.Update(SeedingState.Running, 0, settings.DemoSales, "Embedding demo photos…");
             var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
 
-            var photos = await PreparePhotosAsync(tenant, plan, modelId, cancellationToken);
+            var photos = await PreparePhotosAsync(tenant, needed, settings.DemoSales, modelId, cancellationToken);
+            // The embeddings also decide the brands: photos that look alike get the same brand, as in a real catalogue.
+            var plan = DemoDataGenerator.Plan(tenant, settings.DemoSales, end, photos.ToDictionary(p => p.Key, p => p.Value.Embedding.Vector));
             var done = 0;
             foreach (var chunk in plan.Chunk(BatchSize))
             {
@@ -76,14 +79,13 @@ public sealed partial class DemoSeeder(
     }
 
     private async Task<Dictionary<string, (string Key, StoredEmbedding Embedding)>> PreparePhotosAsync(
-        TenantId tenant, IReadOnlyList<DemoDataGenerator.PlannedSale> plan, string modelId, CancellationToken cancellationToken)
+        TenantId tenant, IReadOnlyList<DemoPhoto> needed, int total, string modelId, CancellationToken cancellationToken)
     {
-        var needed = plan.Select(p => p.Item.Photo.File).Distinct().ToList();
         var photos = new Dictionary<string, (string, StoredEmbedding)>(needed.Count);
         var embedded = 0;
         // Two at a time: the embedder is thread-safe and single-threaded per photo, so this halves the wait on 2 cores.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 2), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(needed, parallel, async (file, ct) =>
+        await Parallel.ForEachAsync(needed.Select(p => p.File), parallel, async (file, ct) =>
         {
             var jpeg = DemoPhotos.Read(file);
             var key = await images.SaveAsync(tenant.Value, jpeg, "image/jpeg", ct);
@@ -93,7 +95,7 @@ public sealed partial class DemoSeeder(
                 photos[file] = (key, new StoredEmbedding(modelId, vector.ToArray()));
                 if (++embedded % 25 == 0)
                 {
-                    status.Update(SeedingState.Running, 0, plan.Count, $"Embedding demo photos: {embedded} of {needed.Count}.");
+                    status.Update(SeedingState.Running, 0, total, $"Embedding demo photos: {embedded} of {needed.Count}.");
                 }
             }
         });

@@ -128,4 +128,31 @@ public sealed class DemoDataGeneratorTests
 
         Assert.True(MedianIn(dearQuarter) > MedianIn(cheapQuarter) * 1.2);
     }
+
+    [Fact]
+    public void PhotosThatLookAlikeShareABrand()
+    {
+        // Six tight groups of ten hats, as many groups as hat brands: each group one brand, every brand used.
+        var hats = DemoPhotos.All.Where(p => p.Category == "hat").Take(60).ToList();
+        var random = new Random(3);
+        var looks = hats.Select((p, i) => (p.File, Look: Enumerable.Range(0, 16).Select(d => (d == i % 6 ? 1f : 0f) + (float)(random.NextDouble() * 0.05)).ToArray()))
+            .ToDictionary(p => p.File, p => p.Look);
+
+        var items = DemoDataGenerator.Items(DemoPhotos.All, looks).Where(i => looks.ContainsKey(i.Photo.File)).ToList();
+
+        var brandsByGroup = items.GroupBy(i => hats.FindIndex(h => h.File == i.Photo.File) % 6).Select(g => g.Select(i => i.Brand.Name).Distinct().ToList()).ToList();
+        Assert.All(brandsByGroup, brands => Assert.Single(brands));
+        Assert.Equal(6, brandsByGroup.Select(b => b[0]).Distinct().Count());
+    }
+
+    [Fact]
+    public void LooksOnlyChooseTheBrandsNotTheDatesOrConditions()
+    {
+        var looks = DemoPhotos.All.ToDictionary(p => p.File, p => new[] { p.File.Length % 7 + 1f, p.File[0] % 5 + 1f });
+
+        var plain = DemoDataGenerator.Plan(new TenantId("demo"), 1200, Now);
+        var byLook = DemoDataGenerator.Plan(new TenantId("demo"), 1200, Now, looks);
+
+        Assert.Equal(plain.Select(p => (p.Sale.SaleId, p.Sale.SoldAt, p.Sale.Condition, p.Item.Photo.File)), byLook.Select(p => (p.Sale.SaleId, p.Sale.SoldAt, p.Sale.Condition, p.Item.Photo.File)));
+    }
 }
