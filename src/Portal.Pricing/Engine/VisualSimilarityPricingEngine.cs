@@ -17,6 +17,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
     private const int MaxSeasonalEntries = 10_000;
     private readonly ConcurrentDictionary<(TenantId, string, long), (long Version, SeasonalIndex Index)> _seasonal = new();
     private readonly TitleVectors _titles = new();
+    private readonly ConcurrentDictionary<(TenantId, string, long, string, ItemCondition?), (long Version, (SaleRecord[] Sales, double Median)? Level)> _categoryLevels = new();
     private readonly ConditionLadder _ladder = new(options.Value.ConditionLadder);
 
     public PricingResult Calculate(PricingQuery query)
@@ -118,30 +119,21 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         }
 
         var pool = settings.MaxComparables * CandidatePoolFactor;
-        var floor = (float)(threshold - bonus);
-        var found = new Dictionary<string, SimilarityHit>(StringComparer.Ordinal);
-        foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, pool, floor))
-        {
-            found[hit.Sale.SaleId] = hit;
-        }
-
-        if (hasBrand)
-        {
-            foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter with { Brand = query.Brand }, pool, floor))
-            {
-                found.TryAdd(hit.Sale.SaleId, hit);
-            }
-        }
+        // One scan ranks image cosine + brand bonus; the title, known only for the pool, is added after.
+        var floor = (float)(threshold - (queryTitle is null ? 0 : settings.TitleWeight));
+        var boosted = hasBrand ? filter with { BoostedBrand = query.Brand, BrandBoost = (float)settings.BrandWeight } : filter;
+        var found = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, boosted, pool, floor);
 
         var scored = new List<ScoredHit>(found.Count);
-        foreach (var hit in found.Values)
+        foreach (var hit in found)
         {
             var brandMatch = hasBrand && string.Equals(hit.Sale.Brand, query.Brand, StringComparison.OrdinalIgnoreCase);
+            var image = hit.Similarity - (brandMatch ? (float)settings.BrandWeight : 0);
             var title = queryTitle is null ? 0 : TitleCosine(queryTitle, hit.Sale.Title);
-            var score = hit.Similarity + (brandMatch ? settings.BrandWeight : 0) + settings.TitleWeight * title;
+            var score = image + (brandMatch ? settings.BrandWeight : 0) + settings.TitleWeight * title;
             if (score >= threshold)
             {
-                scored.Add(new ScoredHit(hit.Sale, score, hit.Similarity, brandMatch, title));
+                scored.Add(new ScoredHit(hit.Sale, score, image, brandMatch, title));
             }
         }
 
@@ -336,6 +328,37 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         public MarketLevel? Level { get; init; }
     }
 
+    /// <summary>
+    /// The category's median (normalised to the target condition), cached per category version, cutoff day, currency and
+    /// condition: a median over a large category costs a sort, too much to repeat on every price.
+    /// </summary>
+    private (SaleRecord[] Sales, double Median)? CategoryLevel(
+        PricingContext context, CategorySales sales, string currency, Func<SaleRecord, bool> known, Func<SaleRecord, double> normalised)
+    {
+        var query = context.Query;
+        var excluded = query.ExcludedSaleIds.Count > 0;
+        var cutoff = query.ApplyLookback ? (query.CandidatesUntil ?? context.PricingDate).UtcDateTime.Date.Ticks : long.MaxValue;
+        var key = (query.Tenant, query.Category, cutoff, currency, query.Condition);
+        if (!excluded && !query.CandidatesUntil.HasValue && _categoryLevels.TryGetValue(key, out var cached) && cached.Version == sales.Version)
+        {
+            return cached.Level;
+        }
+
+        var pool = sales.Sales.Where(known).ToArray();
+        (SaleRecord[], double)? level = pool.Length > 0 ? (pool, WeightedStatistics.Median(pool.Select(normalised).ToArray())) : null;
+        if (!excluded && !query.CandidatesUntil.HasValue)
+        {
+            if (_categoryLevels.Count > MaxSeasonalEntries)
+            {
+                _categoryLevels.Clear();
+            }
+
+            _categoryLevels[key] = (sales.Version, level);
+        }
+
+        return level;
+    }
+
     /// <summary>A level the tenant's history sets for the item: the brand's median in the category, else the brand's, else the category's.</summary>
     private sealed record MarketLevel(string Source, int Sales, double Median, double Factor);
 
@@ -358,8 +381,8 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         bool OfBrand(SaleRecord s) => !string.IsNullOrWhiteSpace(query.Brand) && string.Equals(s.Brand, query.Brand, StringComparison.OrdinalIgnoreCase);
         double Normalised(SaleRecord s) => (double)s.SoldPrice * _ladder.Factor(s.Condition, query.Condition);
 
-        var category = index.GetCategorySales(query.Tenant, query.Category).Sales.Where(Known).ToArray();
-        var brandInCategory = category.Where(OfBrand).ToArray();
+        var categorySales = index.GetCategorySales(query.Tenant, query.Category);
+        var brandInCategory = string.IsNullOrWhiteSpace(query.Brand) ? [] : categorySales.Sales.Where(s => OfBrand(s) && Known(s)).ToArray();
         (string Source, SaleRecord[] Sales)? level = null;
         if (brandInCategory.Length > 0)
         {
@@ -371,17 +394,22 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         {
             level = ($"'{query.Brand}' in other categories", brandElsewhere);
         }
-        else if (category.Length > 0)
+        double median;
+        if (level is { } chosen)
         {
-            level = ($"'{query.Category}'", category);
+            median = WeightedStatistics.Median(chosen.Sales.Select(Normalised).ToArray());
         }
-
-        if (level is not { } chosen)
+        else if (CategoryLevel(context, categorySales, currency, Known, Normalised) is { } categoryLevel)
+        {
+            chosen = ($"'{query.Category}'", categoryLevel.Sales);
+            median = categoryLevel.Median;
+        }
+        else
         {
             return priced;
         }
 
-        var median = WeightedStatistics.Median(chosen.Sales.Select(Normalised).ToArray()) * context.QualityMultiplier;
+        median *= context.QualityMultiplier;
         if (median <= 0)
         {
             return priced;

@@ -26,9 +26,12 @@ public readonly record struct SimilarityHit(SaleRecord Sale, float Similarity);
 
 /// <summary>
 /// Which candidates may be returned: sold in [<see cref="SoldFrom"/>, <see cref="SoldTo"/>], not excluded, and of
-/// <see cref="Brand"/> (case-insensitive) when one is given.
+/// <see cref="Brand"/> (case-insensitive) when one is given. A sale of <see cref="BoostedBrand"/> scores
+/// <see cref="BrandBoost"/> more than its cosine, inside the same scan (the ranking and the minimum apply to that score).
 /// </summary>
-public sealed record SearchFilter(DateTimeOffset? SoldFrom, DateTimeOffset? SoldTo, IReadOnlySet<string>? ExcludedSaleIds, string? Brand = null)
+public sealed record SearchFilter(
+    DateTimeOffset? SoldFrom, DateTimeOffset? SoldTo, IReadOnlySet<string>? ExcludedSaleIds, string? Brand = null,
+    string? BoostedBrand = null, float BrandBoost = 0)
 {
     public static SearchFilter None { get; } = new(null, null, null);
 }

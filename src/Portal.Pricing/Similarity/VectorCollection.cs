@@ -131,14 +131,16 @@ public sealed class VectorCollection
         }
 
         var candidatesWanted = (int)Math.Min((long)k * _options.RerankFactor, int.MaxValue);
-        var query = new ScanQuery(exactQuery, widened, new SlotFilter(filter), minSimilarity);
+        var slotFilter = new SlotFilter(filter);
+        var query = new ScanQuery(exactQuery, widened, slotFilter, minSimilarity);
         var heaps = ScanPartitions(chunks, count, candidatesWanted, query);
         var rescored = new List<Candidate>();
         foreach (var heap in heaps)
         {
             foreach (var candidate in heap.Items)
             {
-                var score = VectorKernels.Dot(exactQuery, candidate.Chunk.Vectors.AsSpan(candidate.Row * Dimension, Dimension));
+                var score = VectorKernels.Dot(exactQuery, candidate.Chunk.Vectors.AsSpan(candidate.Row * Dimension, Dimension))
+                    + slotFilter.Boost(candidate.Chunk, candidate.Row);
                 if (score >= minSimilarity)
                 {
                     rescored.Add(candidate with { Score = score });
@@ -254,7 +256,7 @@ public sealed class VectorCollection
             }
 
             VectorKernels.Dot4(q, vectors.Slice(row * dim, 4 * dim), out var s0, out var s1, out var s2, out var s3);
-            if (s0 >= floor || s1 >= floor || s2 >= floor || s3 >= floor)
+            if (Math.Max(Math.Max(s0, s1), Math.Max(s2, s3)) + query.Filter.MaxBoost >= floor)
             {
                 Consider(heap, chunk, row, s0, floor, query.Filter);
                 Consider(heap, chunk, row + 1, s1, floor, query.Filter);
@@ -267,7 +269,7 @@ public sealed class VectorCollection
         for (; row < rowTo; row++)
         {
             var score = VectorKernels.Dot(q, vectors.Slice(row * dim, dim));
-            if (score >= floor)
+            if (score + query.Filter.MaxBoost >= floor)
             {
                 Consider(heap, chunk, row, score, floor, query.Filter);
                 floor = Math.Max(query.MinSimilarity, heap.Threshold);
@@ -276,9 +278,13 @@ public sealed class VectorCollection
 
         static void Consider(TopK topK, VectorChunk c, int r, float score, float floor, in SlotFilter filter)
         {
-            if (score >= floor && filter.Allows(c, r))
+            if (score + filter.MaxBoost >= floor && filter.Allows(c, r))
             {
-                topK.Offer(new Candidate(score, c.SaleIds[r], c, r));
+                var boosted = score + filter.Boost(c, r);
+                if (boosted >= floor)
+                {
+                    topK.Offer(new Candidate(boosted, c.SaleIds[r], c, r));
+                }
             }
         }
     }
@@ -303,7 +309,7 @@ public sealed class VectorCollection
             var s1 = i1 * scales[row + 1];
             var s2 = i2 * scales[row + 2];
             var s3 = i3 * scales[row + 3];
-            if (s0 >= floor || s1 >= floor || s2 >= floor || s3 >= floor)
+            if (Math.Max(Math.Max(s0, s1), Math.Max(s2, s3)) + query.Filter.MaxBoost >= floor)
             {
                 Consider(heap, chunk, row, s0, floor, query.Filter);
                 Consider(heap, chunk, row + 1, s1, floor, query.Filter);
@@ -316,7 +322,7 @@ public sealed class VectorCollection
         for (; row < rowTo; row++)
         {
             var score = VectorKernels.DotInt8(q, vectors.Slice(row * dim, dim)) * scales[row];
-            if (score >= floor)
+            if (score + query.Filter.MaxBoost >= floor)
             {
                 Consider(heap, chunk, row, score, floor, query.Filter);
                 floor = heap.Threshold;
@@ -325,9 +331,13 @@ public sealed class VectorCollection
 
         static void Consider(TopK topK, VectorChunk c, int r, float score, float floor, in SlotFilter filter)
         {
-            if (score >= floor && filter.Allows(c, r))
+            if (score + filter.MaxBoost >= floor && filter.Allows(c, r))
             {
-                topK.Offer(new Candidate(score, c.SaleIds[r], c, r));
+                var boosted = score + filter.Boost(c, r);
+                if (boosted >= floor)
+                {
+                    topK.Offer(new Candidate(boosted, c.SaleIds[r], c, r));
+                }
             }
         }
     }
@@ -353,6 +363,13 @@ public sealed class VectorCollection
         private readonly long _to = filter.SoldTo?.UtcTicks ?? long.MaxValue;
         private readonly IReadOnlySet<string>? _excluded = filter.ExcludedSaleIds is { Count: > 0 } set ? set : null;
         private readonly string? _brand = string.IsNullOrWhiteSpace(filter.Brand) ? null : filter.Brand;
+        private readonly string? _boosted = string.IsNullOrWhiteSpace(filter.BoostedBrand) || filter.BrandBoost <= 0 ? null : filter.BoostedBrand;
+
+        /// <summary>The most a row's score can be lifted: scans let a row through when its cosine plus this reaches the floor.</summary>
+        public float MaxBoost => _boosted is null ? 0 : filter.BrandBoost;
+
+        public float Boost(VectorChunk chunk, int row) =>
+            _boosted is not null && string.Equals(chunk.Sales[row].Brand, _boosted, StringComparison.OrdinalIgnoreCase) ? filter.BrandBoost : 0;
 
         public bool Allows(VectorChunk chunk, int row)
         {

@@ -216,4 +216,44 @@ public sealed class VectorCollectionTests
         Assert.InRange(memory.Float32Overhead, 1.0, 1.2);
         Assert.InRange((double)memory.Int8Bytes / memory.Float32Bytes, 0.25, 0.26);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ABoostedBrandRanksByCosinePlusBoostInOneScanExactAndQuantized(bool quantized)
+    {
+        var vectors = Clustered(2000, 64, clusters: 10, seed: 5);
+        var options = new IndexOptions { ChunkCapacity = 128, ParallelThresholdFloats = 0, EnableQuantizedSearch = quantized, RerankFactor = 8 };
+        var collection = new VectorCollection("clip", 64, options);
+        var items = new List<(SaleRecord Sale, float[] Vector)>();
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            var sale = Sale($"s{i:D6}", soldAt: Epoch.AddMinutes(i)) with { Brand = i % 50 == 0 ? "Acme" : "Other" };
+            collection.Add(sale, vectors[i]);
+            items.Add((sale, VectorMath.Normalize(vectors[i])));
+        }
+
+        var query = VectorMath.Normalize(vectors[7]);
+        var filter = SearchFilter.None with { BoostedBrand = "acme", BrandBoost = 0.5f };
+        var hits = collection.Search(query, filter, 10, 0.2f);
+
+        var expected = items
+            .Select(i => (i.Sale.SaleId, Score: (double)System.Numerics.Tensors.TensorPrimitives.Dot(query, i.Vector) + (i.Sale.Brand == "Acme" ? 0.5 : 0)))
+            .Where(e => e.Score >= 0.2)
+            .OrderByDescending(e => e.Score).ThenBy(e => e.SaleId, StringComparer.Ordinal)
+            .Take(10)
+            .ToList();
+        if (quantized)
+        {
+            // The int8 pre-scan is approximate: recall, not the exact list.
+            Assert.True(expected.Select(e => e.SaleId).Intersect(hits.Select(h => h.Sale.SaleId)).Count() >= 9);
+        }
+        else
+        {
+            Assert.Equal(expected.Select(e => e.SaleId), hits.Select(h => h.Sale.SaleId));
+        }
+
+        Assert.Equal(expected[0].Score, hits[0].Similarity, tolerance: 1e-4);
+        Assert.Contains(hits, h => h.Sale.Brand == "Acme");
+    }
 }
