@@ -73,6 +73,33 @@ public sealed class ApexChartTests : PortalComponentTestBase
     }
 
     [Fact]
+    public void TheMarketLevelIsItsOwnWaterfallStepBeforeThePrice()
+    {
+        var suggestion = Suggestion(basePrice: 100m, seasonal: 1.0, condition: 1.0, quality: 1.0, price: 150m);
+        suggestion = suggestion with { Adjustments = suggestion.Adjustments with { MarketLevel = 1.5, MarketLevelSource = "'Acme' in 'shoes'" } };
+
+        var steps = WaterfallSteps.From(suggestion);
+
+        Assert.Equal("Market level ('Acme' in 'shoes')", steps[^2].Label);
+        Assert.Equal(100, steps[^2].From, 6);
+        Assert.Equal(150, steps[^2].To, 6);
+        Assert.Equal(1.5, steps[^2].Factor);
+    }
+
+    [Fact]
+    public void ComparableSimilarityIsSplitIntoPhotoBrandAndTitle()
+    {
+        var comparable = new Comparable
+        {
+            SaleId = "s", ProductId = "p", SoldAt = DateTimeOffset.UnixEpoch, SoldPrice = 1, AdjustedPrice = 1,
+            Similarity = 1.78, ImageSimilarity = 0.72, BrandMatch = true, TitleSimilarity = 0.3, RecencyWeight = 1, Weight = 1,
+        };
+
+        Assert.Equal("photo 0.72 · same brand · title 0.30", Portal.Web.Components.Pages.Price.SimilarityParts.Describe(comparable));
+        Assert.Equal("photo 0.72", Portal.Web.Components.Pages.Price.SimilarityParts.Describe(comparable with { BrandMatch = false, TitleSimilarity = 0 }));
+    }
+
+    [Fact]
     public void WaterfallRendersARangeBarWithOneBarPerStep()
     {
         var cut = Render<AdjustmentsWaterfall>(p => p.Add(c => c.Suggestion, Suggestion(100m, 1.1, 0.8, 0.95, 83.6m)));

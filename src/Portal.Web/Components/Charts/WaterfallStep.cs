@@ -13,7 +13,7 @@ public sealed record WaterfallStep(string Label, double From, double To, Waterfa
 
 public static class WaterfallSteps
 {
-    /// <summary>Base (the comparables' weighted estimate) → × seasonal → × condition → × quality → the final price.</summary>
+    /// <summary>Base (the comparables' weighted estimate) → × seasonal → × condition → × quality → × market level → the final price.</summary>
     public static IReadOnlyList<WaterfallStep> From(PricingSuggestion suggestion)
     {
         ArgumentNullException.ThrowIfNull(suggestion);
@@ -22,13 +22,20 @@ public static class WaterfallSteps
         var afterSeasonal = basePrice * a.Seasonal;
         var afterCondition = afterSeasonal * a.Condition;
         var afterQuality = afterCondition * a.Quality;
-        return
+        var afterLevel = afterQuality * a.MarketLevel;
+        List<WaterfallStep> steps =
         [
             new("Comparables' base", 0, basePrice, WaterfallStepKind.Total),
             new($"Seasonal ({a.TargetSeason})", basePrice, afterSeasonal, WaterfallStepKind.Factor, a.Seasonal),
             new($"Condition ({a.TargetCondition})", afterSeasonal, afterCondition, WaterfallStepKind.Factor, a.Condition),
             new("Photo quality", afterCondition, afterQuality, WaterfallStepKind.Factor, a.Quality),
-            new("Suggested price", 0, (double)suggestion.Price, WaterfallStepKind.Total),
         ];
+        if (a.MarketLevelSource is not null)
+        {
+            steps.Add(new($"Market level ({a.MarketLevelSource})", afterQuality, afterLevel, WaterfallStepKind.Factor, a.MarketLevel));
+        }
+
+        steps.Add(new("Suggested price", 0, (double)suggestion.Price, WaterfallStepKind.Total));
+        return steps;
     }
 }
