@@ -265,31 +265,11 @@ internal static class EvalCommand
         }
     }
 
-    private static PricingOptions Copy(PricingOptions o) => new()
+    /// <summary>A copy whose dictionaries are its own, so one sweep row's change never leaks into another.</summary>
+    private static PricingOptions Copy(PricingOptions o) => o with
     {
-        LookbackWindow = o.LookbackWindow,
-        WidenedLookbackWindow = o.WidenedLookbackWindow,
-        MaxLookbackWindow = o.MaxLookbackWindow,
-        BrandWeight = o.BrandWeight,
-        TitleWeight = o.TitleWeight,
-        SimilarityTemperature = o.SimilarityTemperature,
-        MaxComparables = o.MaxComparables,
-        MarketLevelWeight = o.MarketLevelWeight,
-        CalibratedCoverage = o.CalibratedCoverage,
-        MinComparables = o.MinComparables,
         MinSimilarityByModel = new Dictionary<string, double>(o.MinSimilarityByModel, StringComparer.Ordinal),
-        DefaultMinSimilarity = o.DefaultMinSimilarity,
-        RecencyHalfLife = o.RecencyHalfLife,
-        Estimator = o.Estimator,
-        RangeLowQuantile = o.RangeLowQuantile,
-        RangeHighQuantile = o.RangeHighQuantile,
-        SeasonalShrinkage = o.SeasonalShrinkage,
-        MaxSeasonalFactor = o.MaxSeasonalFactor,
         ConditionLadder = new Dictionary<string, double>(o.ConditionLadder, StringComparer.OrdinalIgnoreCase),
-        MinFallbackSales = o.MinFallbackSales,
-        WidenedWindowConfidenceCap = o.WidenedWindowConfidenceCap,
-        BrandMedianConfidenceCap = o.BrandMedianConfidenceCap,
-        CategoryMedianConfidenceCap = o.CategoryMedianConfidenceCap,
     };
 
     private static void PrintSweep(IReadOnlyList<EvaluationReport> reports)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Portal.Pricing.Engine;
 
 /// <summary>The engine's tunables (section <c>Pricing</c>). Defaults were chosen by backtest; see docs/architecture.md.</summary>
-public sealed class PricingOptions
+public sealed record PricingOptions
 {
     public const string SectionName = "Pricing";
 

@@ -14,14 +14,7 @@ public sealed class PriceLimitsRegistrationTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private IHost Build(params (string Key, string Value)[] settings)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(
-            new[] { ("Portal:DataDirectory", _folder.Path) }.Concat(settings).Select(s => new KeyValuePair<string, string?>(s.Item1, s.Item2)));
-        builder.AddPortalInfrastructure();
-        return builder.Build();
-    }
+    private IHost Build(params (string Key, string Value)[] settings) => Hosting.InfrastructureTestHost.Build(_folder.Path, settings);
 
     [Fact]
     public void ConfiguredCurrenciesAddToTheDefaultsAndTheDefaultMaximumIsSet()
