@@ -112,7 +112,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var bonus = (hasBrand ? settings.BrandWeight : 0) + (queryTitle is null ? 0 : settings.TitleWeight);
         if (bonus == 0)
         {
-            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, settings.MaxComparables, (float)threshold)
+            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, filter, settings.MaxComparables, (float)threshold)
                 .Select(h => new ScoredHit(h.Sale, h.Similarity, h.Similarity, false, 0))
                 .ToArray();
         }
@@ -120,14 +120,14 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var pool = settings.MaxComparables * CandidatePoolFactor;
         var floor = (float)(threshold - bonus);
         var found = new Dictionary<string, SimilarityHit>(StringComparer.Ordinal);
-        foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, pool, floor))
+        foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, filter, pool, floor))
         {
             found[hit.Sale.SaleId] = hit;
         }
 
         if (hasBrand)
         {
-            foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter with { Brand = query.Brand }, pool, floor))
+            foreach (var hit in index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, filter with { Brand = query.Brand }, pool, floor))
             {
                 found.TryAdd(hit.Sale.SaleId, hit);
             }
