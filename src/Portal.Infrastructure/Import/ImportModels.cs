@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Portal.Infrastructure.Import;
 
-/// <summary>What to import: a manifest CSV (<c>image,category,brand,condition,price,currency,date,title</c>) for one tenant.</summary>
+/// <summary>
+/// What to import: a manifest CSV (<c>image,category,brand,condition,price,currency,date,title</c>, and <c>images</c> for
+/// further photos separated by <c>|</c>) for one tenant.
+/// </summary>
 public sealed record ImportRequest
 {
     public required string ManifestPath { get; init; }

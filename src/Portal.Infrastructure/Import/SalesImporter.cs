@@ -10,7 +10,10 @@ using Portal.Pricing.Ports;
 namespace Portal.Infrastructure.Import;
 
 /// <summary>
-/// Imports sold items from a manifest CSV: checks every row, embeds each photo, writes store, lake and index.
+/// Imports sold items from a manifest CSV: checks every row, embeds each photo, writes store, lake and index. A row names its
+/// photo in <c>image</c>, or several in <c>images</c> (paths separated by <c>|</c>, up to five with <c>image</c>'s, which comes
+/// first): each is checked (inside the images folder, a real image) and embedded, the first is the sale's photo and the
+/// others its further photos.
 /// Bad rows are reported with their line number and reason and the good ones kept; sale ids derive from the row's
 /// content, so a re-run adds nothing. Rows sold longer ago than the store's retention are counted and named, and skipped
 /// unless the request says <see cref="ImportRequest.IgnoreRetention"/>: the store would hide them from every read.
@@ -25,7 +28,8 @@ public sealed class SalesImporter(
     TimeProvider time)
 {
     private const int BatchSize = 200;
-    private static readonly string[] Required = ["image", "category", "price"];
+    private static readonly string[] Required = ["category", "price"];
+    private static readonly string[] PhotoColumns = ["image", "images"];
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -42,9 +46,14 @@ public sealed class SalesImporter(
         var imagesRoot = Path.GetFullPath(request.ImagesRoot ?? Path.GetDirectoryName(Path.GetFullPath(request.ManifestPath))!);
         var records = ReadManifest(request.ManifestPath, out var columns);
         var missing = Required.Where(r => !columns.ContainsKey(r)).ToArray();
+        if (!PhotoColumns.Any(columns.ContainsKey))
+        {
+            missing = ["image (or images)", .. missing];
+        }
+
         if (missing.Length > 0)
         {
-            throw new InvalidDataException($"The manifest has no column {string.Join(", ", missing)}; required: {string.Join(", ", Required)}.");
+            throw new InvalidDataException($"The manifest has no column {string.Join(", ", missing)}; required: image or images, {string.Join(", ", Required)}.");
         }
 
         var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
@@ -58,7 +67,7 @@ public sealed class SalesImporter(
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var captured = new Dictionary<string, string>(StringComparer.Ordinal);
         var capture = request.CaptureColumn?.Trim().ToLowerInvariant();
-        var batch = new List<(SaleRecord, StoredEmbedding?)>(BatchSize);
+        var batch = new List<SaleWithPhotos>(BatchSize);
         int imported = 0, present = 0, processed = 0;
         var dated = true;
 
@@ -101,14 +110,14 @@ public sealed class SalesImporter(
                 }
                 else
                 {
-                    var (sale, error) = await PrepareImageAsync(parsed.Value.Sale, row.Get("image")!, imagesRoot, modelId, cancellationToken);
+                    var (sale, error) = await PrepareImagesAsync(parsed.Value.Sale, parsed.Value.Photos, imagesRoot, modelId, cancellationToken);
                     if (sale is null)
                     {
                         rejected.Add(new RejectedRow(line, error!));
                     }
                     else
                     {
-                        batch.Add(sale.Value);
+                        batch.Add(sale);
                     }
                 }
             }
@@ -175,15 +184,22 @@ public sealed class SalesImporter(
             Columns.TryGetValue(column, out var i) && i < Fields.Count && !string.IsNullOrWhiteSpace(Fields[i]) ? Fields[i].Trim() : null;
     }
 
-    private static (SaleRecord Sale, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, PriceLimits limits, out string? reason)
+    private static (SaleRecord Sale, IReadOnlyList<string> Photos, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, PriceLimits limits, out string? reason)
     {
         reason = null;
-        var image = row.Get("image");
+        var photos = Photos(row);
+        var image = photos.Count == 0 ? null : string.Join('|', photos);
         var category = row.Get("category");
         var priceText = row.Get("price");
         if (image is null || category is null || priceText is null)
         {
             reason = $"Missing {string.Join(", ", new[] { ("image", image), ("category", category), ("price", priceText) }.Where(p => p.Item2 is null).Select(p => p.Item1))}.";
+            return null;
+        }
+
+        if (photos.Count > SaleWithPhotos.MaxPhotos)
+        {
+            reason = $"{photos.Count} photos; at most {SaleWithPhotos.MaxPhotos} per sale.";
             return null;
         }
 
@@ -258,38 +274,70 @@ public sealed class SalesImporter(
             Currency = currency,
             SoldAt = soldAt,
             Source = request.Source,
-        }, dated);
+        }, photos, dated);
     }
 
-    private async Task<((SaleRecord, StoredEmbedding?)? Sale, string? Error)> PrepareImageAsync(SaleRecord sale, string relativePath, string imagesRoot, string modelId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The row's photo paths: <c>image</c>, then each of <c>images</c> (split on <c>|</c>, blanks and repeats left out). A row
+    /// with one photo hashes to the same sale id as before the <c>images</c> column existed.
+    /// </summary>
+    private static List<string> Photos(Row row)
     {
-        if (!TryResolveUnder(imagesRoot, relativePath, out var fullPath))
+        var photos = new List<string>();
+        if (row.Get("image") is { } image)
         {
-            return (null, $"Image path '{relativePath}' is not a relative path inside the images folder.");
+            photos.Add(image);
         }
 
-        if (!File.Exists(fullPath))
+        foreach (var path in (row.Get("images") ?? string.Empty).Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            return (null, $"Image '{relativePath}' does not exist.");
+            if (!photos.Contains(path, StringComparer.Ordinal))
+            {
+                photos.Add(path);
+            }
         }
 
-        var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
-        var inspection = inspector.Inspect(bytes);
-        if (!inspection.IsValid)
+        return photos;
+    }
+
+    /// <summary>Checks and embeds every photo of the row, in order; the first is stored in the image store and named by the sale.</summary>
+    private async Task<(SaleWithPhotos? Sale, string? Error)> PrepareImagesAsync(
+        SaleRecord sale, IReadOnlyList<string> relativePaths, string imagesRoot, string modelId, CancellationToken cancellationToken)
+    {
+        var embeddings = new List<StoredEmbedding>(relativePaths.Count);
+        string? key = null;
+        foreach (var relativePath in relativePaths)
         {
-            return (null, $"Image '{relativePath}': {inspection.Reason}");
+            if (!TryResolveUnder(imagesRoot, relativePath, out var fullPath))
+            {
+                return (null, $"Image path '{relativePath}' is not a relative path inside the images folder.");
+            }
+
+            if (!File.Exists(fullPath))
+            {
+                return (null, $"Image '{relativePath}' does not exist.");
+            }
+
+            var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
+            var inspection = inspector.Inspect(bytes);
+            if (!inspection.IsValid)
+            {
+                return (null, $"Image '{relativePath}': {inspection.Reason}");
+            }
+
+            try
+            {
+                var vector = await embedder.GenerateVectorAsync(new DataContent(bytes, inspection.Image!.ContentType), cancellationToken: cancellationToken);
+                embeddings.Add(new StoredEmbedding(modelId, vector.ToArray()));
+                key ??= await images.SaveAsync(sale.Tenant.Value, bytes, inspection.Image.ContentType, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                return (null, $"Image '{relativePath}' cannot be decoded: {ex.Message}");
+            }
         }
 
-        try
-        {
-            var vector = await embedder.GenerateVectorAsync(new DataContent(bytes, inspection.Image!.ContentType), cancellationToken: cancellationToken);
-            var key = await images.SaveAsync(sale.Tenant.Value, bytes, inspection.Image.ContentType, cancellationToken);
-            return ((sale with { ImageKey = key }, new StoredEmbedding(modelId, vector.ToArray())), null);
-        }
-        catch (InvalidDataException ex)
-        {
-            return (null, $"Image '{relativePath}' cannot be decoded: {ex.Message}");
-        }
+        return (new SaleWithPhotos(sale with { ImageKey = key }, embeddings[0]) { MorePhotos = [.. embeddings.Skip(1)] }, null);
     }
 
     internal static bool TryResolveUnder(string root, string relative, out string fullPath)

@@ -20,9 +20,9 @@ public sealed class SalesIndexLoader(ISalesStore store, ISalesIndex index)
         {
             foreach (var tenant in await store.GetTenantsAsync(cancellationToken))
             {
-                await foreach (var (sale, embedding) in store.StreamSalesAsync(tenant, cancellationToken))
+                await foreach (var sale in store.StreamSalesWithPhotosAsync(tenant, cancellationToken))
                 {
-                    index.Add(sale, embedding);
+                    index.Add(sale);
                     SalesLoaded++;
                 }
             }

@@ -12,18 +12,25 @@ namespace Portal.Infrastructure.Ingestion;
 /// </summary>
 public sealed class SalesWriter(ISalesOutbox outbox, LakeWriter lakeWriter, ISalesIndex index)
 {
-    public async Task<int> WriteAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> batch, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var added = await outbox.AddSalesWithOutboxAsync(batch, cancellationToken);
+        return WriteAsync([.. batch.Select(b => new SaleWithPhotos(b.Sale, b.Embedding))], cancellationToken);
+    }
+
+    /// <summary>As the one-photo overload, with each sale's further photos stored with it and searchable in the index.</summary>
+    public async Task<int> WriteAsync(IReadOnlyList<SaleWithPhotos> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var added = await outbox.AddSalesWithPhotosAsync(batch, cancellationToken);
 
         // Importers and the seeder expect the lake to hold their rows when the call returns.
         await lakeWriter.DrainAsync(force: true, cancellationToken);
 
         // The index ignores sale ids it already holds, so adding the whole batch is safe after a crash mid-way.
-        foreach (var (sale, embedding) in batch)
+        foreach (var sale in batch)
         {
-            index.Add(sale, embedding);
+            index.Add(sale);
         }
 
         return added.Count(a => a);

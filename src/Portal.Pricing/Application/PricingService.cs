@@ -8,9 +8,10 @@ using Portal.Pricing.Similarity;
 namespace Portal.Pricing.Application;
 
 /// <summary>
-/// The pricing use case: check the fields and the photos, embed them (cached by image hash), assess their quality,
-/// then run the engine. Every rejection names the field and the reason. Embeddings and quality assessments are cached
-/// by the photos' SHA-256, so re-pricing the same photos (excluding a comparable) only re-runs the engine.
+/// The pricing use case: check the fields and the photos, embed each of them (cached by image hash), assess their quality,
+/// then run the engine, which compares every photo with every photo of the sales. Every rejection names the field and the
+/// reason. Embeddings and quality assessments are cached by the photos' SHA-256, so re-pricing the same photos (excluding a
+/// comparable) only re-runs the engine.
 /// </summary>
 public sealed class PricingService(
     IImageInspector inspector,
@@ -57,10 +58,10 @@ public sealed class PricingService(
         }
 
         var embedStarted = time.GetTimestamp();
-        float[] queryVector;
+        IReadOnlyList<float[]> queryVectors;
         try
         {
-            queryVector = await EmbedAsync(uploads, cancellationToken);
+            queryVectors = await EmbedAsync(uploads, cancellationToken);
         }
         catch (InvalidDataException ex)
         {
@@ -87,7 +88,8 @@ public sealed class PricingService(
             ProductId = Clean(request.ProductId),
             PricingDate = request.PricingDate,
             EmbeddingModel = EmbeddingModel,
-            Embedding = queryVector,
+            Embedding = queryVectors[0],
+            MorePhotoEmbeddings = [.. queryVectors.Skip(1)],
             Quality = quality,
             ExcludedSaleIds = request.ExcludedSaleIds.ToHashSet(StringComparer.Ordinal),
         });
@@ -162,7 +164,8 @@ public sealed class PricingService(
         return errors;
     }
 
-    private async Task<float[]> EmbedAsync(IReadOnlyList<ImageUpload> uploads, CancellationToken cancellationToken)
+    /// <summary>Each photo's normalised embedding, in upload order: the engine compares every photo, it does not average them.</summary>
+    private async Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<ImageUpload> uploads, CancellationToken cancellationToken)
     {
         var vectors = new List<float[]>(uploads.Count);
         foreach (var upload in uploads)
@@ -174,10 +177,10 @@ public sealed class PricingService(
                 cache.Set(EmbeddingModel, upload.Sha256, vector);
             }
 
-            vectors.Add(vector);
+            vectors.Add(VectorMath.Normalize(vector));
         }
 
-        return VectorMath.Average(vectors);
+        return vectors;
     }
 
     private static void CheckLength(Dictionary<string, string[]> errors, string field, string? value, int max)

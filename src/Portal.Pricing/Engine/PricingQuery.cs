@@ -3,7 +3,7 @@ using Portal.Pricing.Ports;
 
 namespace Portal.Pricing.Engine;
 
-/// <summary>What the engine prices: the item's averaged, normalised embedding plus what the analyst declared.</summary>
+/// <summary>What the engine prices: the item's photos' normalised embeddings plus what the analyst declared.</summary>
 public sealed record PricingQuery
 {
     public required TenantId Tenant { get; init; }
@@ -16,7 +16,15 @@ public sealed record PricingQuery
     /// <summary>Defaults to now from the injected TimeProvider.</summary>
     public DateTimeOffset? PricingDate { get; init; }
     public required string EmbeddingModel { get; init; }
+    /// <summary>The first photo's normalised embedding.</summary>
     public required float[] Embedding { get; init; }
+    /// <summary>
+    /// The further photos' normalised embeddings, in order. Each photo is searched on its own and a sale scores its best match
+    /// over every query photo and every photo of the sale; none (the default) searches with <see cref="Embedding"/> alone.
+    /// </summary>
+    public IReadOnlyList<float[]> MorePhotoEmbeddings { get; init; } = [];
+    /// <summary>Every query photo's embedding, the first one first.</summary>
+    public IReadOnlyList<float[]> PhotoEmbeddings => MorePhotoEmbeddings.Count == 0 ? [Embedding] : [Embedding, .. MorePhotoEmbeddings];
     public QualityAssessment? Quality { get; init; }
     public IReadOnlySet<string> ExcludedSaleIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>When false the lookback window is not applied (undated imports are treated as sold on one day).</summary>

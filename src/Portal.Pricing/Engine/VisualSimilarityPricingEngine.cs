@@ -113,7 +113,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         var bonus = (hasBrand ? settings.BrandWeight : 0) + (queryTitle is null ? 0 : settings.TitleWeight);
         if (bonus == 0)
         {
-            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, filter, settings.MaxComparables, (float)threshold)
+            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, filter, settings.MaxComparables, (float)threshold)
                 .Select(h => new ScoredHit(h.Sale, h.Similarity, h.Similarity, false, 0))
                 .ToArray();
         }
@@ -122,7 +122,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         // One scan ranks image cosine + brand bonus; the title, known only for the pool, is added after.
         var floor = (float)(threshold - (queryTitle is null ? 0 : settings.TitleWeight));
         var boosted = hasBrand ? filter with { BoostedBrand = query.Brand, BrandBoost = (float)settings.BrandWeight } : filter;
-        var found = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.Embedding, boosted, pool, floor);
+        var found = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, boosted, pool, floor);
 
         var scored = new List<ScoredHit>(found.Count);
         foreach (var hit in found)

@@ -27,6 +27,19 @@ public interface ISalesStore
     /// <summary>Every live sale of a tenant, oldest first, with its embedding when it has one (loads the in-memory index).</summary>
     IAsyncEnumerable<(SaleRecord Sale, StoredEmbedding? Embedding)> StreamSalesAsync(TenantId tenant, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="StreamSalesAsync"/>, with each sale's further photos' embeddings, in their order. The default serves
+    /// stores that keep one photo per sale.
+    /// </summary>
+    async IAsyncEnumerable<SaleWithPhotos> StreamSalesWithPhotosAsync(
+        TenantId tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (sale, embedding) in StreamSalesAsync(tenant, cancellationToken))
+        {
+            yield return new SaleWithPhotos(sale, embedding);
+        }
+    }
+
     Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken);

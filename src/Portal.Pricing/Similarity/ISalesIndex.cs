@@ -11,7 +11,16 @@ public interface ISalesIndex
     /// <summary>Adds a sale (its vector is normalised on the way in); a sale id already present is ignored. Returns true when added.</summary>
     bool Add(SaleRecord sale, StoredEmbedding? embedding);
 
-    /// <summary>Top <paramref name="k"/> sales of the category by cosine similarity to the (normalised) query, best first; ties by sale id.</summary>
+    /// <summary>
+    /// Adds a sale with every photo's vector (each normalised, each searchable, all pointing to the one sale); a sale id
+    /// already present is ignored. Returns true when added.
+    /// </summary>
+    bool Add(SaleWithPhotos sale);
+
+    /// <summary>
+    /// Top <paramref name="k"/> distinct sales of the category by cosine similarity to the (normalised) query, best first; ties
+    /// by sale id. A sale with several photos is returned once, with its best photo's similarity.
+    /// </summary>
     IReadOnlyList<SimilarityHit> Search(TenantId tenant, string category, string modelId, ReadOnlySpan<float> normalisedQuery, SearchFilter filter, int k, float minSimilarity);
 
     /// <summary>A snapshot of every sale of the category (with or without a vector), for medians and seasonal indexes.</summary>

@@ -7,7 +7,9 @@ namespace Portal.Pricing.Similarity;
 /// <see cref="ISalesIndex"/> held in memory: per tenant and category, every sale (published as immutable
 /// <see cref="CategorySales"/> snapshots) and, per embedding model, a <see cref="VectorCollection"/>.
 /// Adds are idempotent by (tenant, sale id) via an atomic insert; writers lock one category or collection,
-/// readers never lock.
+/// readers never lock. A sale with several photos holds one row per photo in its model's collection, all pointing to the
+/// same <see cref="SaleRecord"/>; a search asks the collection for enough rows to return k distinct sales, each with its
+/// best photo's similarity.
 /// </summary>
 /// <remarks>
 /// Vectors of different model ids live in different collections and are never compared. A search whose
@@ -26,39 +28,62 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
     {
     }
 
-    public bool Add(SaleRecord sale, StoredEmbedding? embedding)
+    public bool Add(SaleRecord sale, StoredEmbedding? embedding) => Add(new SaleWithPhotos(sale, embedding));
+
+    public bool Add(SaleWithPhotos sale)
     {
         ArgumentNullException.ThrowIfNull(sale);
-        ArgumentException.ThrowIfNullOrWhiteSpace(sale.SaleId, nameof(sale));
-        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Category, nameof(sale));
+        var record = sale.Sale;
+        ArgumentNullException.ThrowIfNull(record, nameof(sale));
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.SaleId, nameof(sale));
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Category, nameof(sale));
+        sale.Validate();
 
         // Validate everything before the sale id is claimed, so a rejected sale can be retried.
-        var vector = embedding is null ? null : VectorMath.Normalize(embedding.Vector);
-        var tenant = _tenants.GetOrAdd(sale.Tenant, static _ => new TenantSales());
-        var category = tenant.Categories.GetOrAdd(sale.Category, static _ => new CategoryState());
-        VectorCollection? collection = null;
-        if (embedding is not null && vector is not null)
+        var photos = sale.AllPhotos
+            .Select(p =>
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(p.ModelId, nameof(sale));
+                return (p.ModelId, Vector: VectorMath.Normalize(p.Vector));
+            })
+            .ToArray();
+        var tenant = _tenants.GetOrAdd(record.Tenant, static _ => new TenantSales());
+        var category = tenant.Categories.GetOrAdd(record.Category, static _ => new CategoryState());
+        var collections = new VectorCollection[photos.Length];
+        for (var i = 0; i < photos.Length; i++)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(embedding.ModelId, nameof(embedding));
-            collection = category.Collections.GetOrAdd(
-                embedding.ModelId,
+            var (modelId, vector) = photos[i];
+            var collection = category.Collections.GetOrAdd(
+                modelId,
                 static (modelId, state) => new VectorCollection(modelId, state.Dimension, state.Options),
                 (Dimension: vector.Length, Options: _options));
             if (collection.Dimension != vector.Length)
             {
                 throw new ArgumentException(
-                    $"Embedding of model '{embedding.ModelId}' has {vector.Length} dimensions; the index holds {collection.Dimension}.",
-                    nameof(embedding));
+                    $"Embedding of model '{modelId}' has {vector.Length} dimensions; the index holds {collection.Dimension}.",
+                    nameof(sale));
             }
+
+            collections[i] = collection;
         }
 
-        if (!tenant.SaleIds.TryAdd(sale.SaleId, 0))
+        if (!tenant.SaleIds.TryAdd(record.SaleId, 0))
         {
             return false;
         }
 
-        category.Append(sale);
-        collection?.Add(sale, vector);
+        // Rows per sale are published before the rows, so a search never asks for too few rows to find k distinct sales.
+        foreach (var group in photos.GroupBy(p => p.ModelId, StringComparer.Ordinal))
+        {
+            category.NotePhotosPerSale(group.Key, group.Count());
+        }
+
+        category.Append(record);
+        for (var i = 0; i < photos.Length; i++)
+        {
+            collections[i].Add(record, photos[i].Vector);
+        }
+
         Interlocked.Increment(ref tenant.Count);
         return true;
     }
@@ -79,7 +104,36 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
             return [];
         }
 
-        return collection.Search(normalisedQuery, filter, k, minSimilarity);
+        var photosPerSale = state.PhotosPerSale(modelId);
+        if (photosPerSale <= 1)
+        {
+            return collection.Search(normalisedQuery, filter, k, minSimilarity);
+        }
+
+        // A sale holds at most photosPerSale rows, so the best k × photosPerSale rows hold the best k distinct sales.
+        var rows = collection.Search(normalisedQuery, filter, (int)Math.Min((long)k * photosPerSale, int.MaxValue), minSimilarity);
+        return BestPerSale(rows, k);
+    }
+
+    /// <summary>The first (best) row of each sale, in order, up to <paramref name="k"/> sales.</summary>
+    private static IReadOnlyList<SimilarityHit> BestPerSale(IReadOnlyList<SimilarityHit> rows, int k)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var hits = new List<SimilarityHit>(Math.Min(k, rows.Count));
+        foreach (var row in rows)
+        {
+            if (hits.Count == k)
+            {
+                break;
+            }
+
+            if (seen.Add(row.Sale.SaleId))
+            {
+                hits.Add(row);
+            }
+        }
+
+        return hits;
     }
 
     public CategorySales GetCategorySales(TenantId tenant, string category)
@@ -140,6 +194,19 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
         private CategorySales _snapshot = Empty;
 
         public ConcurrentDictionary<string, VectorCollection> Collections { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The most rows one sale holds in each model's collection (absent: one).</summary>
+        private ConcurrentDictionary<string, int> MaxPhotosPerSale { get; } = new(StringComparer.Ordinal);
+
+        public int PhotosPerSale(string modelId) => MaxPhotosPerSale.TryGetValue(modelId, out var photos) ? photos : 1;
+
+        public void NotePhotosPerSale(string modelId, int photos)
+        {
+            if (photos > 1)
+            {
+                MaxPhotosPerSale.AddOrUpdate(modelId, photos, (_, current) => Math.Max(current, photos));
+            }
+        }
 
         public CategorySales Snapshot => Volatile.Read(ref _snapshot);
 

@@ -14,6 +14,21 @@ public interface ISalesOutbox
     Task<IReadOnlyList<bool>> AddSalesWithOutboxAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="AddSalesWithOutboxAsync"/>, with each sale's further photos written in the same transaction (or item).
+    /// The default serves outboxes that keep one photo per sale and refuses further photos rather than drop them.
+    /// </summary>
+    Task<IReadOnlyList<bool>> AddSalesWithPhotosAsync(IReadOnlyList<SaleWithPhotos> sales, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        if (sales.Any(s => s.MorePhotos.Count > 0))
+        {
+            throw new NotSupportedException($"{GetType().Name} keeps one photo per sale.");
+        }
+
+        return AddSalesWithOutboxAsync([.. sales.Select(s => (s.Sale, s.Embedding))], cancellationToken);
+    }
+
+    /// <summary>
     /// The next batch to drain: a claimed batch that was never marked drained (a crash) first, else up to
     /// <paramref name="maxRows"/> pending rows claimed now. Null when nothing is pending.
     /// </summary>

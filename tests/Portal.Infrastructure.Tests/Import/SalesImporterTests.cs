@@ -159,6 +159,84 @@ public sealed class SalesImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportsARowWithSeveralPhotosKeepingEachPhotosEmbedding()
+    {
+        var first = Photo("m1.jpg", SKColors.Red);
+        var second = Photo("m2.jpg", SKColors.Blue);
+        var third = Photo("m3.jpg", SKColors.Green);
+        var path = Path.Combine(_root.FullName, "multi.csv");
+        File.WriteAllLines(path,
+        [
+            "images,category,price,date",
+            $"{first}|{second} | {third},shoes,40,2025-03-01",
+            $"{first}|../outside.jpg,shoes,41,2025-03-02",
+            $"{first}|photos/none.jpg,shoes,42,2025-03-03",
+        ]);
+
+        var report = await ImportAsync(path);
+
+        Assert.Equal(1, report.Imported);
+        Assert.Equal([3, 4], report.Rejected.Select(r => r.Line));
+        Assert.Contains("inside the images folder", report.Rejected[0].Reason);
+        Assert.Contains("does not exist", report.Rejected[1].Reason);
+        var store = _host.Services.GetRequiredService<ISalesStore>();
+        var sale = Assert.Single(await ToListAsync(store.StreamSalesWithPhotosAsync(new TenantId("shop-1"), CancellationToken.None)));
+        Assert.NotNull(sale.Sale.ImageKey);
+        Assert.NotNull(sale.Embedding);
+        Assert.Equal(2, sale.MorePhotos.Count);
+        Assert.All(sale.MorePhotos, p => Assert.Equal(("resnet18-onnx-v1", 512), (p.ModelId, p.Dimension)));
+        Assert.NotEqual(sale.Embedding.Vector, sale.MorePhotos[0].Vector);
+
+        // The index finds the sale through its third photo, and returns it once.
+        var index = _host.Services.GetRequiredService<ISalesIndex>();
+        var hits = index.Search(new TenantId("shop-1"), "shoes", "resnet18-onnx-v1", VectorMath.Normalize(sale.MorePhotos[1].Vector), SearchFilter.None, 10, -1f);
+        var hit = Assert.Single(hits);
+        Assert.Equal(1f, hit.Similarity, 4);
+
+        // Re-running adds nothing.
+        Assert.Equal(1, (await ImportAsync(path)).AlreadyPresent);
+    }
+
+    [Fact]
+    public async Task ARowWithOnePhotoKeepsItsSaleIdWhetherNamedInImageOrImages()
+    {
+        var photo = Photo("one.jpg", SKColors.Purple);
+        var viaImage = Manifest($"{photo},hats,,,15,EUR,2025-03-01,One,");
+        var first = await ImportAsync(viaImage);
+        var path = Path.Combine(_root.FullName, "images-column.csv");
+        File.WriteAllLines(path, ["image,images,category,brand,condition,price,currency,date,title", $",{photo},hats,,,15,EUR,2025-03-01,One"]);
+
+        var second = await ImportAsync(path);
+
+        Assert.Equal(1, first.Imported);
+        Assert.Equal((0, 1), (second.Imported, second.AlreadyPresent));
+    }
+
+    [Fact]
+    public async Task RefusesARowWithMoreThanFivePhotos()
+    {
+        var photos = Enumerable.Range(0, 6).Select(i => Photo($"six{i}.jpg", SKColors.Gray)).ToArray();
+        var path = Path.Combine(_root.FullName, "six.csv");
+        File.WriteAllLines(path, ["images,category,price", $"{string.Join('|', photos)},shoes,40"]);
+
+        var report = await ImportAsync(path);
+
+        Assert.Equal(0, report.Imported);
+        Assert.Contains("at most 5", Assert.Single(report.Rejected).Reason);
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    [Fact]
     public async Task RefusesAManifestWithoutTheRequiredColumns()
     {
         var path = Path.Combine(_root.FullName, "bad.csv");

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Ports;
+using Portal.Pricing.Sync;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;
@@ -279,6 +280,72 @@ public abstract class SalesStoreContract : IAsyncLifetime
         Assert.Equal("Category", noCategory.ParamName);
         Assert.Equal(0, await Store.CountSalesAsync(new TenantId("acme"), Ct));
         Assert.Empty(await Store.GetTenantsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task FurtherPhotosRoundTripInOrderBesideThePrimaryEmbedding()
+    {
+        var outbox = Assert.IsAssignableFrom<ISalesOutbox>(Store);
+        var tenant = new TenantId("acme");
+        var three = new SaleWithPhotos(Sale("acme", "three", 10m, Utc(2025, 6, 1)), new StoredEmbedding("m", [1f, 0f]))
+        {
+            MorePhotos = [new StoredEmbedding("m", [0f, 1f]), new StoredEmbedding("m", [0.6f, -0.8f])],
+        };
+        var one = new SaleWithPhotos(Sale("acme", "one", 20m, Utc(2025, 6, 2)), new StoredEmbedding("m", [0.5f, 0.5f]));
+        var none = new SaleWithPhotos(Sale("acme", "none", 30m, Utc(2025, 6, 3)), null);
+
+        Assert.Equal([true, true, true], await outbox.AddSalesWithPhotosAsync([three, one, none], Ct));
+        // A re-run with other photos changes nothing: the sale and its photos are written once.
+        Assert.Equal([false], await outbox.AddSalesWithPhotosAsync([three with { MorePhotos = [new StoredEmbedding("m", [9f, 9f])] }], Ct));
+
+        var streamed = await ToListAsync(CreateStore(Time).StreamSalesWithPhotosAsync(tenant, Ct));
+
+        Assert.Equal(["three", "one", "none"], streamed.Select(s => s.Sale.SaleId));
+        Assert.Equal(three.Sale, streamed[0].Sale);
+        Assert.Equal([1f, 0f], streamed[0].Embedding!.Vector);
+        Assert.Equal([[0f, 1f], [0.6f, -0.8f]], streamed[0].MorePhotos.Select(p => p.Vector));
+        Assert.All(streamed[0].MorePhotos, p => Assert.Equal("m", p.ModelId));
+        Assert.Empty(streamed[1].MorePhotos);
+        Assert.Null(streamed[2].Embedding);
+        Assert.Empty(streamed[2].MorePhotos);
+        // Everything that reads one photo per sale sees the first one, as before.
+        var (sale, primary) = (await ToListAsync(Store.StreamSalesAsync(tenant, Ct)))[0];
+        Assert.Equal("three", sale.SaleId);
+        Assert.Equal([1f, 0f], primary!.Vector);
+    }
+
+    [Fact]
+    public async Task FurtherPhotosWithoutAFirstPhotoOrOverTheLimitAreRefusedAndNothingIsWritten()
+    {
+        var outbox = Assert.IsAssignableFrom<ISalesOutbox>(Store);
+        var good = new SaleWithPhotos(Sale("acme", "good", 10m, Utc(2025, 6, 1)), new StoredEmbedding("m", [1f]));
+        var orphan = new SaleWithPhotos(Sale("acme", "orphan", 10m, Utc(2025, 6, 1)), null) { MorePhotos = [new StoredEmbedding("m", [1f])] };
+        var six = good with { MorePhotos = [.. Enumerable.Repeat(new StoredEmbedding("m", [1f]), SaleWithPhotos.MaxPhotos)] };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => outbox.AddSalesWithPhotosAsync([good, orphan], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => outbox.AddSalesWithPhotosAsync([six], Ct));
+
+        Assert.Equal(0, await Store.CountSalesAsync(new TenantId("acme"), Ct));
+    }
+
+    [Fact]
+    public async Task ExpiredSalesTakeTheirFurtherPhotosWithThem()
+    {
+        var outbox = Assert.IsAssignableFrom<ISalesOutbox>(Store);
+        var tenant = new TenantId("acme");
+        var old = new SaleWithPhotos(Sale("acme", "old", 10m, Now.AddDays(-729)), new StoredEmbedding("m", [1f])) { MorePhotos = [new StoredEmbedding("m", [2f])] };
+        var recent = new SaleWithPhotos(Sale("acme", "new", 10m, Now.AddDays(-1)), new StoredEmbedding("m", [1f])) { MorePhotos = [new StoredEmbedding("m", [3f])] };
+        await outbox.AddSalesWithPhotosAsync([old, recent], Ct);
+
+        Time.Advance(TimeSpan.FromDays(2));
+        if (await PurgeExpiredAsync() is { } purged)
+        {
+            Assert.Equal(1, purged);
+        }
+
+        var streamed = Assert.Single(await ToListAsync(Store.StreamSalesWithPhotosAsync(tenant, Ct)));
+        Assert.Equal("new", streamed.Sale.SaleId);
+        Assert.Equal([3f], Assert.Single(streamed.MorePhotos).Vector);
     }
 
     protected static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)

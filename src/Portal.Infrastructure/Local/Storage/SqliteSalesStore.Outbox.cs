@@ -30,12 +30,21 @@ public sealed partial class SqliteSalesStore
 
     private static readonly string OutboxSelectColumns = string.Join(", ", SelectColumns.Split(", ").Select(c => "s." + c));
 
-    public async Task<IReadOnlyList<bool>> AddSalesWithOutboxAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> AddSalesWithOutboxAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sales);
-        foreach (var (sale, embedding) in sales)
+        return AddSalesWithPhotosAsync([.. sales.Select(s => new SaleWithPhotos(s.Sale, s.Embedding))], cancellationToken);
+    }
+
+    /// <summary>The sales, an outbox row for each new one and each new sale's further photos (<c>sale_images</c>), in ONE transaction.</summary>
+    public async Task<IReadOnlyList<bool>> AddSalesWithPhotosAsync(IReadOnlyList<SaleWithPhotos> sales, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        foreach (var entry in sales)
         {
-            Validate(sale, embedding);
+            ArgumentNullException.ThrowIfNull(entry, nameof(sales));
+            Validate(entry.Sale, entry.Embedding);
+            entry.Validate();
         }
 
         if (sales.Count == 0)
@@ -59,17 +68,21 @@ public sealed partial class SqliteSalesStore
         outbox.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         outbox.Prepare();
 
+        await using var photos = SalePhotoInsert(connection, transaction);
+
         var added = new bool[sales.Count];
         for (var i = 0; i < sales.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (sale, embedding) = sales[i];
-            parameters.Bind(sale, embedding, TtlOf(sale));
+            var entry = sales[i];
+            var sale = entry.Sale;
+            parameters.Bind(sale, entry.Embedding, TtlOf(sale));
             if (insert.ExecuteNonQuery() == 1)
             {
                 tenantParameter.Value = sale.Tenant.Value;
                 saleParameter.Value = sale.SaleId;
                 outbox.ExecuteNonQuery();
+                InsertSalePhotos(photos, sale, entry.MorePhotos);
                 added[i] = true;
             }
         }

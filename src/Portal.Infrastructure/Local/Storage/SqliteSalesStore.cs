@@ -24,11 +24,13 @@ namespace Portal.Infrastructure.Local.Storage;
 /// <item><c>sold_at</c> is fixed-width ISO-8601 UTC text (exact ticks) and <c>sold_at_ms</c> unix milliseconds for range queries.</item>
 /// <item><c>embedding</c> is float32 little-endian with <c>embedding_model</c> and <c>embedding_dim</c>; a blob that does not decode
 /// is logged and the sale is returned without an embedding.</item>
+/// <item>A sale's further photos (its second to fifth) are rows of <c>sale_images</c> keyed by tenant, sale id and ordinal (1 for
+/// the second photo), each with its embedding, model and dimension; the first photo stays the sale row's <c>embedding</c>.</item>
 /// </list>
 /// </remarks>
 public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private const string Columns =
         "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
@@ -380,11 +382,27 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
     /// <summary>Physically deletes expired sales (reads already hide them); returns how many were deleted.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
+        var now = NowSeconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var photos = connection.CreateCommand())
+        {
+            // A sale's further photos go with it.
+            photos.Transaction = transaction;
+            photos.CommandText =
+                "DELETE FROM sale_images WHERE EXISTS (SELECT 1 FROM sales s WHERE s.tenant_id = sale_images.tenant_id " +
+                "AND s.sale_id = sale_images.sale_id AND s.ttl <= $now);";
+            photos.Parameters.AddWithValue("$now", now);
+            await photos.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "DELETE FROM sales WHERE ttl <= $now;";
-        command.Parameters.AddWithValue("$now", NowSeconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("$now", now);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
     }
 
     /// <summary>Releases the pooled connections (and so the database file).</summary>
@@ -433,6 +451,17 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
             record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
             await record.ExecuteNonQueryAsync(cancellationToken);
             LogMigrated(_logger, _options.DatabasePath, 2);
+        }
+
+        if (current < 3)
+        {
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, SalePhotosMigration, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (3, $at);";
+            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrated(_logger, _options.DatabasePath, 3);
         }
     }
 

@@ -27,6 +27,10 @@ public sealed partial class DynamoDbSalesStore
     private const string ClaimedState = "CLAIMED";
 
     public async Task<IReadOnlyList<bool>> AddSalesWithOutboxAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken) =>
+        await AddManyAsync(Plain(sales), withOutbox: true, cancellationToken);
+
+    /// <summary>As <see cref="AddSalesWithOutboxAsync"/>; each sale's further photos are a list attribute of its item, so one put still writes everything.</summary>
+    public async Task<IReadOnlyList<bool>> AddSalesWithPhotosAsync(IReadOnlyList<SaleWithPhotos> sales, CancellationToken cancellationToken) =>
         await AddManyAsync(sales, withOutbox: true, cancellationToken);
 
     public async Task<OutboxBatch?> ClaimBatchAsync(int maxRows, CancellationToken cancellationToken)

@@ -58,10 +58,10 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
     public TimeSpan RetentionPeriod => _options.RetentionPeriod;
 
     public async Task<bool> AddSaleAsync(SaleRecord sale, StoredEmbedding? embedding, CancellationToken cancellationToken) =>
-        (await AddManyAsync([(sale, embedding)], withOutbox: false, cancellationToken))[0];
+        (await AddManyAsync([new SaleWithPhotos(sale, embedding)], withOutbox: false, cancellationToken))[0];
 
     public async Task<int> AddSalesAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken) =>
-        (await AddManyAsync(sales, withOutbox: false, cancellationToken)).Count(added => added);
+        (await AddManyAsync(Plain(sales), withOutbox: false, cancellationToken)).Count(added => added);
 
     public async Task<bool> ContainsSaleAsync(TenantId tenant, string saleId, CancellationToken cancellationToken)
     {
@@ -138,20 +138,24 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
     {
         RequireTenant(tenant);
         // GSI-4, not the seed's GSI-2: the index needs every live sale, with or without an embedding (medians, seasonal index).
-        var request = new QueryRequest
-        {
-            TableName = TableName,
-            IndexName = Gsi4,
-            KeyConditionExpression = "#pk = :pk",
-            FilterExpression = "#ttl > :now",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = Gsi4Pk, ["#ttl"] = Ttl },
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = Str(Gsi4PartitionKey(tenant)), [":now"] = Num(NowSeconds()) },
-            ScanIndexForward = true,
-        };
-        await foreach (var item in QueryAllAsync(request, cancellationToken))
+        await foreach (var item in QueryAllAsync(LiveSalesByDate(tenant), cancellationToken))
         {
             var sale = ToSale(item);
             yield return (sale, ReadEmbedding(item, sale));
+        }
+    }
+
+    public async IAsyncEnumerable<SaleWithPhotos> StreamSalesWithPhotosAsync(
+        TenantId tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RequireTenant(tenant);
+        // GSI-4 projects every attribute, the further photos' list included.
+        await foreach (var item in QueryAllAsync(LiveSalesByDate(tenant), cancellationToken))
+        {
+            var sale = ToSale(item);
+            var embedding = ReadEmbedding(item, sale);
+            var more = embedding is null ? [] : ReadMorePhotos(item, sale);
+            yield return new SaleWithPhotos(sale, embedding) { MorePhotos = more };
         }
     }
 
@@ -190,13 +194,21 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
         return CountSalesAsync(new SalesQuery { Tenant = tenant }, cancellationToken);
     }
 
-    private async Task<bool[]> AddManyAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, bool withOutbox, CancellationToken cancellationToken)
+    private static SaleWithPhotos[] Plain(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        return [.. sales.Select(s => new SaleWithPhotos(s.Sale, s.Embedding))];
+    }
+
+    private async Task<bool[]> AddManyAsync(IReadOnlyList<SaleWithPhotos> sales, bool withOutbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sales);
         // Everything is checked before anything is written: one bad row refuses the whole call and loses nothing.
-        foreach (var (sale, embedding) in sales)
+        foreach (var entry in sales)
         {
-            Validate(sale, embedding);
+            ArgumentNullException.ThrowIfNull(entry, nameof(sales));
+            Validate(entry.Sale, entry.Embedding);
+            entry.Validate();
         }
 
         var added = new bool[sales.Count];
@@ -212,13 +224,14 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
         var toWrite = Enumerable.Range(0, sales.Count).Where(i => seen.Add((sales[i].Sale.Tenant.Value, sales[i].Sale.SaleId))).ToList();
         var enqueuedMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         await Parallel.ForEachAsync(toWrite, new ParallelOptions { MaxDegreeOfParallelism = _options.WriteConcurrency, CancellationToken = cancellationToken },
-            async (i, token) => added[i] = await PutSaleAsync(sales[i].Sale, sales[i].Embedding, withOutbox ? enqueuedMs : null, token));
+            async (i, token) => added[i] = await PutSaleAsync(sales[i], withOutbox ? enqueuedMs : null, token));
         return added;
     }
 
     /// <summary>Claims the sale id (guard item), then puts the sale; true when this call wrote it.</summary>
-    private async Task<bool> PutSaleAsync(SaleRecord sale, StoredEmbedding? embedding, long? outboxEnqueuedMs, CancellationToken cancellationToken)
+    private async Task<bool> PutSaleAsync(SaleWithPhotos entry, long? outboxEnqueuedMs, CancellationToken cancellationToken)
     {
+        var sale = entry.Sale;
         var ttl = TtlOf(sale);
         var salePk = SalePartitionKey(sale.Tenant, sale.ProductId);
         var saleSk = SaleSortKey(sale.SoldAt, sale.SaleId);
@@ -242,7 +255,7 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
             }
         }
 
-        var item = SaleItem.From(sale, embedding, ttl);
+        var item = SaleItem.From(sale, entry.Embedding, ttl, entry.MorePhotos);
         if (outboxEnqueuedMs is { } enqueuedMs)
         {
             var shard = OutboxShardOf(sale.Tenant, sale.SaleId, _options.OutboxShards);
@@ -280,12 +293,12 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
     /// category) and expiry month, living until that month ends. Idempotent unconditional puts, so BatchWriteItem; each is
     /// written once per process. Written before the sales, so a crash cannot leave a live sale unlisted.
     /// </summary>
-    private async Task RegisterAsync(IReadOnlyList<(SaleRecord Sale, StoredEmbedding? Embedding)> sales, CancellationToken cancellationToken)
+    private async Task RegisterAsync(IReadOnlyList<SaleWithPhotos> sales, CancellationToken cancellationToken)
     {
         var now = NowSeconds();
         var requests = new List<WriteRequest>();
         var keys = new List<string>();
-        foreach (var (sale, _) in sales)
+        foreach (var sale in sales.Select(s => s.Sale))
         {
             var expiry = DateTimeOffset.FromUnixTimeSeconds(TtlOf(sale));
             var month = expiry.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -428,6 +441,36 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
 
         LogCorruptEmbedding(_logger, sale.Tenant.Value, sale.SaleId, bytes.Length, dimension, model);
         return null;
+    }
+
+    /// <summary>A tenant's live sales, oldest first, on GSI-4 (every attribute projected).</summary>
+    private QueryRequest LiveSalesByDate(TenantId tenant) => new()
+    {
+        TableName = TableName,
+        IndexName = Gsi4,
+        KeyConditionExpression = "#pk = :pk",
+        FilterExpression = "#ttl > :now",
+        ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = Gsi4Pk, ["#ttl"] = Ttl },
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = Str(Gsi4PartitionKey(tenant)), [":now"] = Num(NowSeconds()) },
+        ScanIndexForward = true,
+    };
+
+    private List<StoredEmbedding> ReadMorePhotos(Dictionary<string, AttributeValue> item, SaleRecord sale)
+    {
+        var photos = new List<StoredEmbedding>();
+        foreach (var (bytes, model, dimension) in MorePhotoBytes(item))
+        {
+            if (EmbeddingCodec.TryDecode(model, dimension, bytes, out var photo) && photo is not null)
+            {
+                photos.Add(photo);
+            }
+            else
+            {
+                LogCorruptEmbedding(_logger, sale.Tenant.Value, sale.SaleId, bytes.Length, dimension, model);
+            }
+        }
+
+        return photos;
     }
 
     private long TtlOf(SaleRecord sale) => sale.SoldAt.Add(_options.RetentionPeriod).ToUnixTimeSeconds();

@@ -10,7 +10,7 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 /// <summary>A sale as a DynamoDB item and back; the embedding is a Binary attribute (float32 little-endian) with model and dimension.</summary>
 internal static class SaleItem
 {
-    public static Dictionary<string, AttributeValue> From(SaleRecord sale, StoredEmbedding? embedding, long ttl)
+    public static Dictionary<string, AttributeValue> From(SaleRecord sale, StoredEmbedding? embedding, long ttl, IReadOnlyList<StoredEmbedding>? morePhotos = null)
     {
         var tenant = sale.Tenant;
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
@@ -55,7 +55,41 @@ internal static class SaleItem
             }
         }
 
+        if (morePhotos is { Count: > 0 })
+        {
+            // On the sale item itself (≤ 4 × 4 KB at 1024 dimensions): written by the same conditional put, read by every query.
+            item[MorePhotos] = new AttributeValue
+            {
+                L = [.. morePhotos.Select(p => new AttributeValue
+                {
+                    M = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+                    {
+                        [Embedding] = new() { B = new MemoryStream(EmbeddingCodec.Encode(p.Vector)) },
+                        [EmbeddingModel] = Str(p.ModelId),
+                        [EmbeddingDim] = Num(p.Dimension),
+                    },
+                })],
+            };
+        }
+
         return item;
+    }
+
+    /// <summary>The raw further photos of an item, in order (model, dimension, bytes); empty when it has none.</summary>
+    public static IEnumerable<(byte[] Bytes, string? Model, long Dimension)> MorePhotoBytes(Dictionary<string, AttributeValue> item)
+    {
+        if (!item.TryGetValue(MorePhotos, out var list) || list.L is not { Count: > 0 } photos)
+        {
+            yield break;
+        }
+
+        foreach (var photo in photos)
+        {
+            if (photo.M is { } map && map.TryGetValue(Embedding, out var bytes) && bytes.B is not null)
+            {
+                yield return (bytes.B.ToArray(), OptionalString(map, EmbeddingModel), LongOf(map, EmbeddingDim));
+            }
+        }
     }
 
     /// <summary>The embedding and the sparse GSI-2 keys that make the sale "embedding-active".</summary>

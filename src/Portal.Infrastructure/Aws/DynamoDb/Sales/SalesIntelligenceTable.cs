@@ -55,6 +55,8 @@ internal static class SalesIntelligenceTable
     public const string Embedding = "embedding";
     public const string EmbeddingModel = "embedding_model";
     public const string EmbeddingDim = "embedding_dim";
+    /// <summary>A sale's further photos: a list of maps (<c>embedding</c> Binary, <c>embedding_model</c>, <c>embedding_dim</c>), the second photo first.</summary>
+    public const string MorePhotos = "more_photos";
 
     // Outbox mark on the sale item, and the batch / counter items.
     public const string OutboxPending = "outbox_pending";
