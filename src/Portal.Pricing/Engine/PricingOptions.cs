@@ -31,11 +31,11 @@ public sealed class PricingOptions
     public double TitleWeight { get; set; } = 0.2;
 
     /// <summary>
-    /// How titles become vectors: <c>trigram</c> (hashed character 3-grams), <c>tfidf</c> (3-grams weighted by IDF over the
-    /// tenant's titles) or <c>minilm</c> (a local sentence embedding). Chosen by backtest; see docs/decisions/pricing-signals.md.
+    /// How titles become vectors: <c>trigram</c> (hashed character 3-grams) or <c>tfidf</c> (3-grams weighted by IDF over the
+    /// tenant's titles). Chosen by backtest; see docs/decisions/pricing-signals.md.
     /// </summary>
     [Required]
-    [AllowedValues(Similarity.TitleModels.Trigram, Similarity.TitleModels.TfIdf, Similarity.TitleModels.MiniLm)]
+    [AllowedValues(Similarity.TitleModels.Trigram, Similarity.TitleModels.TfIdf)]
     public string TitleModel { get; set; } = Similarity.TitleModels.Trigram;
 
     /// <summary>

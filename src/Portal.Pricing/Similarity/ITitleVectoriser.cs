@@ -18,7 +18,10 @@ public interface ITitleVectoriser
     float[]? For(TenantId tenant, string? title);
 }
 
-/// <summary>The title models <c>Pricing:TitleModel</c> may name.</summary>
+/// <summary>
+/// The title models <c>Pricing:TitleModel</c> may name. A MiniLM sentence embedding was measured too and dropped: no better
+/// on sold prices, and its package puts ~87 MB into every output (docs/decisions/pricing-signals.md, "Title signal").
+/// </summary>
 public static class TitleModels
 {
     /// <summary>Hashed character 3-grams, no weighting (the default).</summary>
@@ -27,10 +30,7 @@ public static class TitleModels
     /// <summary>Character 3-grams weighted by inverse document frequency over the tenant's titles.</summary>
     public const string TfIdf = "tfidf";
 
-    /// <summary>The all-MiniLM-L6-v2 sentence embedding (384-d), run locally with ONNX Runtime.</summary>
-    public const string MiniLm = "minilm";
-
-    public static readonly IReadOnlyList<string> All = [Trigram, TfIdf, MiniLm];
+    public static readonly IReadOnlyList<string> All = [Trigram, TfIdf];
 
     public static bool IsKnown(string? name) => name is not null && All.Contains(name, StringComparer.Ordinal);
 

@@ -123,7 +123,7 @@ public sealed class TitleModelOptionTests
     [Theory]
     [InlineData("trigram", true)]
     [InlineData("tfidf", true)]
-    [InlineData("minilm", true)]
+    [InlineData("minilm", false)]
     [InlineData("bert", false)]
     [InlineData("", false)]
     public void OnlyKnownTitleModelsValidate(string model, bool valid)

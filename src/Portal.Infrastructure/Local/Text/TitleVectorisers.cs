@@ -9,7 +9,6 @@ public static class TitleVectorisers
     {
         TitleModels.Trigram => new TrigramTitleVectoriser(),
         TitleModels.TfIdf => new TfIdfTitleVectoriser(index),
-        TitleModels.MiniLm => new MiniLmTitleVectoriser(),
         _ => throw new ArgumentException($"Unknown title model '{model}': use {string.Join(", ", TitleModels.All)}.", nameof(model)),
     };
 }
