@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
+using Portal.Infrastructure.Local.Text;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Engine;
 using Portal.Pricing.Evaluation;
@@ -28,7 +29,7 @@ internal static class EvalCommand
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
         args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "as-of", "sweep",
-            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage", "learned", "features-out");
+            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage", "learned", "features-out", "title-model");
         var protocols = args.Get("protocol") switch
         {
             null or "both" => new[] { BacktestProtocol.Time, BacktestProtocol.Loo },
@@ -102,6 +103,8 @@ internal static class EvalCommand
             Tune(baseOptions, args);
             var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
             var reports = new List<EvaluationReport>();
+            // One vectoriser per title model across the grid, so each title is embedded once per run.
+            var titleVectorisers = new Dictionary<string, ITitleVectoriser>(StringComparer.Ordinal);
             var learnedVariants = args.Get("learned") switch
             {
                 null or "on" => new[] { true },
@@ -113,7 +116,13 @@ internal static class EvalCommand
             {
                 foreach (var (options, learned) in settings.SelectMany(o => learnedVariants.Select(l => (o, l))))
                 {
-                    var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System);
+                    if (!titleVectorisers.TryGetValue(options.TitleModel, out var titles))
+                    {
+                        titles = TitleVectorisers.Create(options.TitleModel, host.Get<ISalesIndex>());
+                        titleVectorisers[options.TitleModel] = titles;
+                    }
+
+                    var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System, titles: titles);
                     using var featuresOut = args.Get("features-out") is { } path && learned ? new StreamWriter(path) : null;
                     var report = new Backtester(host.Get<ISalesIndex>(), engine, options, learned) { FeaturesOut = featuresOut }.Run(tenant, items, protocol, dated.Value);
                     reports.Add(report);
@@ -168,7 +177,7 @@ internal static class EvalCommand
         }
 
         options.MaxComparables = args.GetInt("k", options.MaxComparables);
-        foreach (var name in new[] { "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage" })
+        foreach (var name in new[] { "title-model", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage" })
         {
             if (args.Get(name) is { } text)
             {
@@ -211,6 +220,14 @@ internal static class EvalCommand
         if (name == "estimator")
         {
             options.Estimator = text == "mean" ? PriceEstimator.WeightedMean : PriceEstimator.WeightedMedian;
+            return;
+        }
+
+        if (name == "title-model")
+        {
+            options.TitleModel = TitleModels.IsKnown(text)
+                ? text
+                : throw new CliUsageException($"--title-model '{text}': use {string.Join(", ", TitleModels.All)}.");
             return;
         }
 
@@ -261,7 +278,7 @@ internal static class EvalCommand
                 options.MaxLookbackWindow = TimeSpan.FromDays(value);
                 break;
             default:
-                throw new CliUsageException($"--{name} {text} is out of range or not a setting (k, threshold, brand, title, temperature, half-life, max-window, estimator).");
+                throw new CliUsageException($"--{name} {text} is out of range or not a setting (k, threshold, brand, title, title-model, temperature, half-life, max-window, estimator).");
         }
     }
 

@@ -16,6 +16,7 @@ using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Local.Text;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Sync;
@@ -91,6 +92,8 @@ public static class InfrastructureServiceCollectionExtensions
     {
         services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex(indexOptions));
         services.AddSingleton<RangeCalibrations>();
+        services.AddSingleton<ITitleVectoriser>(sp => TitleVectorisers.Create(
+            sp.GetRequiredService<IOptions<PricingOptions>>().Value.TitleModel, sp.GetRequiredService<ISalesIndex>()));
         services.AddSingleton<VisualSimilarityPricingEngine>();
         services.AddSingleton<RangeCalibrator>();
         services.AddSingleton<IPortalJob, RangeCalibrationJob>();

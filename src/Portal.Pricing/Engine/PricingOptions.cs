@@ -26,9 +26,17 @@ public sealed record PricingOptions
     [Range(0.0, 1.0)]
     public double BrandWeight { get; set; } = 1.0;
 
-    /// <summary>Similarity added per unit of title cosine (character 3-grams); see <see cref="BrandWeight"/>.</summary>
+    /// <summary>Similarity added per unit of title cosine (see <see cref="TitleModel"/>); see <see cref="BrandWeight"/>.</summary>
     [Range(0.0, 1.0)]
     public double TitleWeight { get; set; } = 0.2;
+
+    /// <summary>
+    /// How titles become vectors: <c>trigram</c> (hashed character 3-grams) or <c>tfidf</c> (3-grams weighted by IDF over the
+    /// tenant's titles). Chosen by backtest; see docs/decisions/pricing-signals.md.
+    /// </summary>
+    [Required]
+    [AllowedValues(Similarity.TitleModels.Trigram, Similarity.TitleModels.TfIdf)]
+    public string TitleModel { get; set; } = Similarity.TitleModels.Trigram;
 
     /// <summary>
     /// A comparable's weight is recency × exp((score − best score) / this): small values let the closest matches dominate,

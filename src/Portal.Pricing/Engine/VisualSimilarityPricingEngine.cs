@@ -11,12 +11,13 @@ namespace Portal.Pricing.Engine;
 /// similarity (cosine, threshold, top K), quality and condition, weighted price with seasonal adjustment,
 /// range and confidence. Pure computation: deterministic for the same query and data.
 /// </summary>
-public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<PricingOptions> options, TimeProvider time, RangeCalibrations? calibrations = null)
+public sealed class VisualSimilarityPricingEngine(
+    ISalesIndex index, IOptions<PricingOptions> options, TimeProvider time, RangeCalibrations? calibrations = null, ITitleVectoriser? titles = null)
 {
     private const int CandidatePoolFactor = 5;
     private const int MaxSeasonalEntries = 10_000;
     private readonly ConcurrentDictionary<(TenantId, string, long), (long Version, SeasonalIndex Index)> _seasonal = new();
-    private readonly TitleVectors _titles = new();
+    private readonly ITitleVectoriser _titles = titles ?? new TrigramTitleVectoriser();
     private readonly ConcurrentDictionary<(TenantId, string, long, string, ItemCondition?), (long Version, (SaleRecord[] Sales, double Median)? Level)> _categoryLevels = new();
     private readonly ConditionLadder _ladder = new(options.Value.ConditionLadder);
 
@@ -109,7 +110,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
     private IReadOnlyList<ScoredHit> FindComparables(PricingQuery query, SearchFilter filter, double threshold, PricingOptions settings)
     {
         var hasBrand = settings.BrandWeight > 0 && !string.IsNullOrWhiteSpace(query.Brand);
-        var queryTitle = settings.TitleWeight > 0 ? _titles.For(query.Title) : null;
+        var queryTitle = settings.TitleWeight > 0 ? _titles.For(query.Tenant, query.Title) : null;
         var bonus = (hasBrand ? settings.BrandWeight : 0) + (queryTitle is null ? 0 : settings.TitleWeight);
         if (bonus == 0)
         {
@@ -129,7 +130,7 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
         {
             var brandMatch = hasBrand && string.Equals(hit.Sale.Brand, query.Brand, StringComparison.OrdinalIgnoreCase);
             var image = hit.Similarity - (brandMatch ? (float)settings.BrandWeight : 0);
-            var title = queryTitle is null ? 0 : TitleCosine(queryTitle, hit.Sale.Title);
+            var title = queryTitle is null ? 0 : TitleModels.Cosine(queryTitle, _titles.For(query.Tenant, hit.Sale.Title));
             var score = image + (brandMatch ? settings.BrandWeight : 0) + settings.TitleWeight * title;
             if (score >= threshold)
             {
@@ -143,9 +144,6 @@ public sealed class VisualSimilarityPricingEngine(ISalesIndex index, IOptions<Pr
             .Take(settings.MaxComparables)
             .ToArray();
     }
-
-    private double TitleCosine(float[] queryTitle, string? saleTitle) =>
-        _titles.For(saleTitle) is { } vector ? Math.Max(0, System.Numerics.Tensors.TensorPrimitives.Dot(queryTitle, vector)) : 0;
 
     /// <summary>A comparable's score on every signal, and its parts.</summary>
     private readonly record struct ScoredHit(SaleRecord Sale, double Score, double Image, bool BrandMatch, double Title);

@@ -139,7 +139,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
 
     /// <summary>The settings that distinguish one sweep row from another.</summary>
     public static string Describe(PricingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"level={o.MarketLevelWeight:0.##} cov={o.CalibratedCoverage:0.##} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
+        $"level={o.MarketLevelWeight:0.##} cov={o.CalibratedCoverage:0.##} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} title-model={o.TitleModel} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
 
     private PricingQuery QueryFor(TenantId tenant, BacktestItem item, BacktestProtocol protocol, bool dated)
     {
