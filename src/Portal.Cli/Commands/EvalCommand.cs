@@ -107,8 +107,9 @@ internal static class EvalCommand
             var titleVectorisers = new Dictionary<string, ITitleVectoriser>(StringComparer.Ordinal);
             var learnedVariants = args.Get("learned") switch
             {
-                null or "on" => new[] { true },
-                "off" => [false],
+                // Off unless asked: the learned layer lost the backtest and does not price in production.
+                null or "off" => new[] { false },
+                "on" => [true],
                 "both" => [false, true],
                 var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
             };
