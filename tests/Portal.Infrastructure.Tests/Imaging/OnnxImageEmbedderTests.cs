@@ -110,7 +110,7 @@ public sealed class OnnxImageEmbedderTests(OnnxEmbedderFixture fixture) : IClass
         using (var canvas = new SkiaSharp.SKCanvas(mirror))
         {
             canvas.Scale(-1, 1, scene.Width / 2f, 0);
-            canvas.DrawBitmap(scene, 0, 0);
+            canvas.DrawBitmap(scene, 0, 0, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Nearest), null);
         }
 
         var original = await embedder.EmbedAsync(ImagingTestData.Encode(scene, SkiaSharp.SKEncodedImageFormat.Png), CancellationToken.None);
