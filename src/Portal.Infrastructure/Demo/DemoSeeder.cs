@@ -83,7 +83,8 @@ public sealed partial class DemoSeeder(
     {
         var photos = new Dictionary<string, (string, StoredEmbedding)>(needed.Count);
         var embedded = 0;
-        // Two at a time: the embedder is thread-safe and single-threaded per photo, so this halves the wait on 2 cores.
+        // Two at a time: the embedder is thread-safe; each photo already runs its two views side by side, so on 2 cores this
+        // mostly overlaps decoding and storing with inference.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 2), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(needed.Select(p => p.File), parallel, async (file, ct) =>
         {

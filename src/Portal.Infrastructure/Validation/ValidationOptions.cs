@@ -30,6 +30,7 @@ public sealed class ValidationOptions
     public static IReadOnlyDictionary<string, int[]> DefaultEmbeddingDimensions { get; } = new Dictionary<string, int[]>(StringComparer.Ordinal)
     {
         ["resnet18-onnx-v1"] = [512],
+        ["resnet18-onnx-v2"] = [512],
         ["amazon.titan-embed-image-v1"] = [1024, 384, 256],
         // The Bedrock adapter records Titan vectors with their length in the id, so different lengths never meet.
         ["amazon.titan-embed-image-v1:1024"] = [1024],

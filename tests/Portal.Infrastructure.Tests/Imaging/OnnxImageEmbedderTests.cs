@@ -27,7 +27,7 @@ public sealed class OnnxImageEmbedderTests(OnnxEmbedderFixture fixture) : IClass
     {
         var metadata = Assert.IsType<EmbeddingGeneratorMetadata>(embedder.GetService(typeof(EmbeddingGeneratorMetadata)));
 
-        Assert.Equal("resnet18-onnx-v1", embedder.ModelId);
+        Assert.Equal("resnet18-onnx-v2", embedder.ModelId);
         Assert.Equal(embedder.ModelId, metadata.DefaultModelId);
         Assert.Equal(512, metadata.DefaultModelDimensions);
         Assert.Same(embedder, embedder.GetService(typeof(OnnxImageEmbedder)));
@@ -48,7 +48,7 @@ public sealed class OnnxImageEmbedderTests(OnnxEmbedderFixture fixture) : IClass
         Assert.All(result, e =>
         {
             Assert.Equal(512, e.Vector.Length);
-            Assert.Equal("resnet18-onnx-v1", e.ModelId);
+            Assert.Equal("resnet18-onnx-v2", e.ModelId);
             Assert.Equal(time.GetUtcNow(), e.CreatedAt);
         });
     }
@@ -100,6 +100,23 @@ public sealed class OnnxImageEmbedderTests(OnnxEmbedderFixture fixture) : IClass
 
         Assert.True(Cosine(reference, corrected) > 0.97, $"corrected {Cosine(reference, corrected):F3}");
         Assert.True(Cosine(reference, corrected) > Cosine(reference, untagged));
+    }
+
+    [Fact]
+    public async Task MirrorImagesShareOneEmbedding()
+    {
+        using var scene = ImagingTestData.Scene(320, 240);
+        using var mirror = new SkiaSharp.SKBitmap(scene.Info);
+        using (var canvas = new SkiaSharp.SKCanvas(mirror))
+        {
+            canvas.Scale(-1, 1, scene.Width / 2f, 0);
+            canvas.DrawBitmap(scene, 0, 0, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Nearest), null);
+        }
+
+        var original = await embedder.EmbedAsync(ImagingTestData.Encode(scene, SkiaSharp.SKEncodedImageFormat.Png), CancellationToken.None);
+        var mirrored = await embedder.EmbedAsync(ImagingTestData.Encode(mirror, SkiaSharp.SKEncodedImageFormat.Png), CancellationToken.None);
+
+        Assert.True(Cosine(original, mirrored) > 0.999, $"cosine {Cosine(original, mirrored):F4}");
     }
 
     [SkippableFact]

@@ -153,7 +153,7 @@ public sealed class SalesImporterTests : IDisposable
         {
             Assert.Equal("USD", sale.Currency);
             Assert.NotNull(embedding);
-            Assert.Equal("resnet18-onnx-v1", embedding.ModelId);
+            Assert.Equal("resnet18-onnx-v2", embedding.ModelId);
             Assert.Equal(512, embedding.Dimension);
         }
     }

@@ -78,7 +78,7 @@ public sealed class PricingApiTests(PortalFactory factory)
             Assert.True(body.TryGetProperty(name, out _), $"suggestion lacks '{name}'");
         }
 
-        Assert.Equal("resnet18-onnx-v1", body.GetProperty("embeddingModel").GetString());
+        Assert.Equal("resnet18-onnx-v2", body.GetProperty("embeddingModel").GetString());
     }
 
     [Fact]

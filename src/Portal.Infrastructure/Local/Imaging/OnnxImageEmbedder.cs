@@ -7,14 +7,22 @@ namespace Portal.Infrastructure.Local.Imaging;
 
 /// <summary>
 /// Image embeddings from ResNet18 (ONNX, CPU): decode with SkiaSharp, resize to 224×224, raw 0–255 planar RGB into the
-/// preprocessing model (it subtracts the channel means), its output into ResNet18, the 512-d pooled features
-/// L2-normalised. Thread-safe, as <c>InferenceSession.Run</c> is; one instance should live for the application.
+/// preprocessing model (it subtracts the mean image), its output into ResNet18. The photo and its mirror image are
+/// embedded concurrently and their 512-d pooled features averaged, raised to the power <see cref="FeaturePower"/> and
+/// L2-normalised (<c>resnet18-onnx-v2</c>; v1 was the photo alone, unpowered: precision@10 on clothing-small 0.6996
+/// against 0.7077). Thread-safe, as <c>InferenceSession.Run</c> is; one instance should live for the application.
 /// </summary>
 public sealed class OnnxImageEmbedder : IEmbeddingGenerator<DataContent, Embedding<float>>
 {
-    public const string ModelIdValue = "resnet18-onnx-v1";
+    public const string ModelIdValue = "resnet18-onnx-v2";
     public const int Dimensions = 512;
     public const int InputSize = 224;
+
+    /// <summary>
+    /// Power applied to the averaged (non-negative, post-ReLU) features before L2 normalisation: it damps the few
+    /// dominant channels. On clothing-small 0.8 gained 0.001–0.002 precision@10 on every crop tried; 0.3–0.7 lost.
+    /// </summary>
+    public const float FeaturePower = 0.8f;
 
     private const string PreprocessFile = "ResNetPreprocess.onnx";
     private const string ResNetFile = "ResNet18.onnx";
@@ -157,31 +165,24 @@ public sealed class OnnxImageEmbedder : IEmbeddingGenerator<DataContent, Embeddi
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var pixels = new float[3 * InputSize * InputSize];
+        var mirrored = new float[pixels.Length];
         using (var bitmap = SkiaImageDecoder.DecodeSquare(image, InputSize, options.Fit, options.CropFraction)
             ?? throw new InvalidDataException("The image could not be decoded (not a supported image, or truncated or corrupt data)."))
         {
             FillPlanarRgb(bitmap, pixels);
         }
 
-        return Infer(pixels);
-    }
-
-    /// <summary>Runs both models on a 1×3×224×224 planar RGB tensor of raw 0–255 values; returns the L2-normalised features.</summary>
-    internal float[] Infer(float[] planarRgb)
-    {
-        using var input = OrtValue.CreateTensorValueFromMemory(planarRgb, InputShape);
-        using var prepared = preprocess.Run(runOptions, preprocessInputs, [input], preprocessOutputs);
-        using var features = resnet.Run(runOptions, resnetInputs, [prepared[0]], resnetOutputs);
-
-        var raw = features[0].GetTensorDataAsSpan<float>();
-        if (raw.Length != Dimensions)
+        Mirror(pixels, mirrored);
+        // Both views at once: the second core absorbs the mirror's cost (one photo stays near one view's latency).
+        float[] features = [], mirroredFeatures = [];
+        Parallel.Invoke(() => features = Features(pixels), () => mirroredFeatures = Features(mirrored));
+        for (var i = 0; i < features.Length; i++)
         {
-            throw new InvalidOperationException($"ResNet18 returned {raw.Length} values; {Dimensions} were expected.");
+            features[i] = MathF.Pow(Math.Max(0f, (features[i] + mirroredFeatures[i]) / 2), FeaturePower);
         }
 
-        var vector = raw.ToArray();
-        Normalize(vector);
-        return vector;
+        Normalize(features);
+        return features;
     }
 
     internal static void FillPlanarRgb(SKBitmap bitmap, float[] destination)
@@ -195,6 +196,32 @@ public sealed class OnnxImageEmbedder : IEmbeddingGenerator<DataContent, Embeddi
             destination[plane + i] = source[p + 1];
             destination[(2 * plane) + i] = source[p + 2];
         }
+    }
+
+    /// <summary>Copies a planar 224×224 tensor with every row reversed (the horizontal mirror image).</summary>
+    internal static void Mirror(float[] source, float[] destination)
+    {
+        for (var row = 0; row < source.Length; row += InputSize)
+        {
+            source.AsSpan(row, InputSize).CopyTo(destination.AsSpan(row, InputSize));
+            destination.AsSpan(row, InputSize).Reverse();
+        }
+    }
+
+    /// <summary>Runs both models on a 1×3×224×224 planar RGB tensor of raw 0–255 values; returns the raw 512-d pooled features (non-negative, not normalised).</summary>
+    private float[] Features(float[] planarRgb)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(planarRgb, InputShape);
+        using var prepared = preprocess.Run(runOptions, preprocessInputs, [input], preprocessOutputs);
+        using var features = resnet.Run(runOptions, resnetInputs, [prepared[0]], resnetOutputs);
+
+        var raw = features[0].GetTensorDataAsSpan<float>();
+        if (raw.Length != Dimensions)
+        {
+            throw new InvalidOperationException($"ResNet18 returned {raw.Length} values; {Dimensions} were expected.");
+        }
+
+        return raw.ToArray();
     }
 
     private static void Normalize(float[] vector)
