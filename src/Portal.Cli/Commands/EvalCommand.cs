@@ -56,6 +56,18 @@ internal static class EvalCommand
             // widest window (not the store's retention) bounds what it sees.
             using var host = CliApplication.BuildHost(temporary?.FullName ?? keep, asOf, manifest is null ? null : EvaluationRetention);
             var tenant = new TenantId(tenantText ?? ManifestTenant);
+            // Settings first: a bad one stops the run before minutes of embedding.
+            var baseOptions = host.Get<IOptions<PricingOptions>>().Value;
+            Tune(baseOptions, args);
+            var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
+            var learnedVariants = args.Get("learned") switch
+            {
+                // Off unless asked: the learned layer lost the backtest and does not price in production.
+                null or "off" => new[] { false },
+                "on" => [true],
+                "both" => [false, true],
+                var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
+            };
             bool? dated = null;
             IReadOnlyDictionary<string, string> estimates = new Dictionary<string, string>();
             if (manifest is not null)
@@ -99,20 +111,9 @@ internal static class EvalCommand
 
             // Undated manifests: all items share one day, so the window would mean nothing.
             dated ??= true;
-            var baseOptions = host.Get<IOptions<PricingOptions>>().Value;
-            Tune(baseOptions, args);
-            var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
             var reports = new List<EvaluationReport>();
             // One vectoriser per title model across the grid, so each title is embedded once per run.
             var titleVectorisers = new Dictionary<string, ITitleVectoriser>(StringComparer.Ordinal);
-            var learnedVariants = args.Get("learned") switch
-            {
-                // Off unless asked: the learned layer lost the backtest and does not price in production.
-                null or "off" => new[] { false },
-                "on" => [true],
-                "both" => [false, true],
-                var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
-            };
             foreach (var protocol in args.Has("sweep") ? [BacktestProtocol.Time] : protocols)
             {
                 foreach (var (options, learned) in settings.SelectMany(o => learnedVariants.Select(l => (o, l))))

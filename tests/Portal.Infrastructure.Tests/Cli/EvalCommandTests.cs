@@ -45,6 +45,28 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(report.GetProperty("metrics").GetProperty("mdape").GetDouble() < report.GetProperty("baselines").GetProperty("categoryMedian").GetProperty("mdape").GetDouble() + 0.5);
     }
 
+    [Theory]
+    [InlineData("--sweep", "k=0", "--k 0 is out of range")]
+    [InlineData("--sweep", "brand=abc", "--brand 'abc' is not a number")]
+    [InlineData("--sweep", "colour=1", "not a setting")]
+    [InlineData("--sweep", "k", "is not name=value")]
+    [InlineData("--learned", "maybe", "--learned 'maybe': use on, off or both")]
+    [InlineData("--protocol", "future", "Unknown protocol 'future'")]
+    [InlineData("--as-of", "yesterday-ish", "is not a date")]
+    public async Task BadSettingsAreRefusedByNameBeforeAnythingIsImported(string option, string value, string message)
+    {
+        var manifest = Path.Combine(_folder.Path, "manifest.csv");
+        await File.WriteAllTextAsync(manifest, "image,category,price\nmissing.jpg,shoes,10\n");
+        var data = Path.Combine(_folder.Path, "data");
+
+        var (exit, _, error) = await RunPortalAsync("eval", "--manifest", manifest, "--data-dir", data, option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        var images = Path.Combine(data, "images");
+        Assert.False(Directory.Exists(images) && Directory.EnumerateFiles(images, "*", SearchOption.AllDirectories).Any());
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunPortalAsync(params string[] args)
     {
         // From the tool's own output folder: its deps, runtime configuration and appsettings.json.
