@@ -18,7 +18,7 @@ public sealed class VisualSimilarityPricingEngine(
     private const int MaxSeasonalEntries = 10_000;
     private readonly ConcurrentDictionary<(TenantId, string, long), (long Version, SeasonalIndex Index)> _seasonal = new();
     private readonly ITitleVectoriser _titles = titles ?? new TrigramTitleVectoriser();
-    private readonly ConcurrentDictionary<(TenantId, string, long, string, ItemCondition?), (long Version, (SaleRecord[] Sales, double Median)? Level)> _categoryLevels = new();
+    private readonly ConcurrentDictionary<(TenantId, string, long, string, ItemCondition?), (long Version, (SaleRecord[] Sales, double Median)? Level)> _levels = new();
     private readonly ConditionLadder _ladder = new(options.Value.ConditionLadder);
 
     public PricingResult Calculate(PricingQuery query)
@@ -327,31 +327,33 @@ public sealed class VisualSimilarityPricingEngine(
     }
 
     /// <summary>
-    /// The category's median (normalised to the target condition), cached per category version, cutoff day, currency and
-    /// condition: a median over a large category costs a sort, too much to repeat on every price.
+    /// A market level's pool and median (normalised to the target condition), cached per scope (the category, or a brand
+    /// outside it), the scope's version, cutoff day, currency and condition: over a large category or the whole tenant it
+    /// costs a scan and a sort, too much to repeat on every price. Backtests and exclusions compute it afresh.
     /// </summary>
-    private (SaleRecord[] Sales, double Median)? CategoryLevel(
-        PricingContext context, CategorySales sales, string currency, Func<SaleRecord, bool> known, Func<SaleRecord, double> normalised)
+    private (SaleRecord[] Sales, double Median)? CachedLevel(
+        PricingContext context, string scope, long version, Func<IEnumerable<SaleRecord>> candidates, string currency,
+        Func<SaleRecord, bool> known, Func<SaleRecord, double> normalised)
     {
         var query = context.Query;
-        var excluded = query.ExcludedSaleIds.Count > 0;
-        var cutoff = query.ApplyLookback ? (query.CandidatesUntil ?? context.PricingDate).UtcDateTime.Date.Ticks : long.MaxValue;
-        var key = (query.Tenant, query.Category, cutoff, currency, query.Condition);
-        if (!excluded && !query.CandidatesUntil.HasValue && _categoryLevels.TryGetValue(key, out var cached) && cached.Version == sales.Version)
+        var cacheable = query.ExcludedSaleIds.Count == 0 && !query.CandidatesUntil.HasValue;
+        var cutoff = query.ApplyLookback ? context.PricingDate.UtcDateTime.Date.Ticks : long.MaxValue;
+        var key = (query.Tenant, scope, cutoff, currency, query.Condition);
+        if (cacheable && _levels.TryGetValue(key, out var cached) && cached.Version == version)
         {
             return cached.Level;
         }
 
-        var pool = sales.Sales.Where(known).ToArray();
+        var pool = candidates().Where(known).ToArray();
         (SaleRecord[], double)? level = pool.Length > 0 ? (pool, WeightedStatistics.Median(pool.Select(normalised).ToArray())) : null;
-        if (!excluded && !query.CandidatesUntil.HasValue)
+        if (cacheable)
         {
-            if (_categoryLevels.Count > MaxSeasonalEntries)
+            if (_levels.Count > MaxSeasonalEntries)
             {
-                _categoryLevels.Clear();
+                _levels.Clear();
             }
 
-            _categoryLevels[key] = (sales.Version, level);
+            _levels[key] = (version, level);
         }
 
         return level;
@@ -386,18 +388,22 @@ public sealed class VisualSimilarityPricingEngine(
         {
             level = ($"'{query.Brand}' in '{query.Category}'", brandInCategory);
         }
-        else if (!string.IsNullOrWhiteSpace(query.Brand)
-            && index.GetCategories(query.Tenant).Where(c => c != query.Category)
-                .SelectMany(c => index.GetCategorySales(query.Tenant, c).Sales).Where(s => OfBrand(s) && Known(s)).ToArray() is { Length: > 0 } brandElsewhere)
-        {
-            level = ($"'{query.Brand}' in other categories", brandElsewhere);
-        }
+
         double median;
         if (level is { } chosen)
         {
             median = WeightedStatistics.Median(chosen.Sales.Select(Normalised).ToArray());
         }
-        else if (CategoryLevel(context, categorySales, currency, Known, Normalised) is { } categoryLevel)
+        else if (!string.IsNullOrWhiteSpace(query.Brand)
+            && CachedLevel(context, $"brand:{query.Brand.ToUpperInvariant()}|outside:{query.Category}", index.Count(query.Tenant),
+                () => index.GetCategories(query.Tenant).Where(c => c != query.Category)
+                    .SelectMany(c => index.GetCategorySales(query.Tenant, c).Sales).Where(OfBrand),
+                currency, Known, Normalised) is { } brandLevel)
+        {
+            chosen = ($"'{query.Brand}' in other categories", brandLevel.Sales);
+            median = brandLevel.Median;
+        }
+        else if (CachedLevel(context, $"category:{query.Category}", categorySales.Version, () => categorySales.Sales, currency, Known, Normalised) is { } categoryLevel)
         {
             chosen = ($"'{query.Category}'", categoryLevel.Sales);
             median = categoryLevel.Median;
