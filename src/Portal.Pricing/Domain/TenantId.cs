@@ -43,6 +43,7 @@ public readonly partial record struct TenantId
 
     public override string ToString() => Value;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    // \z, not $: $ also matches before a final line feed, which would let "demo\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z")]
     private static partial Regex Pattern();
 }

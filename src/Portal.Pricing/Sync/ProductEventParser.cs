@@ -260,7 +260,8 @@ public static partial class ProductEventParser
 
     private static int RawByteLength(this JsonElement element) => JsonMarshal.GetRawUtf8Value(element).Length;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$")]
+    // ASCII digits only (\d would take any script's), and \z: $ would also match before a final line feed.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Rfc3339();
 
     private sealed class FieldReader
@@ -295,8 +296,8 @@ public static partial class ProductEventParser
                 return null;
             }
 
-            // Cheap upper bound before materialising: the escaped UTF-8 length.
-            if (JsonMarshal.GetRawUtf8Value(value).Length > ProductEventLimits.MaxStringLength * 6)
+            // Cheap upper bound before materialising: the escaped UTF-8 length (at most 12 bytes per code point, "\ud83d\udc5f").
+            if (JsonMarshal.GetRawUtf8Value(value).Length > ProductEventLimits.MaxStringLength * 12)
             {
                 Add(path, $"is too long; no string may exceed {ProductEventLimits.MaxStringLength} characters.");
                 return null;
@@ -313,9 +314,10 @@ public static partial class ProductEventParser
                 return null;
             }
 
-            if (text.Length > ProductEventLimits.MaxStringLength)
+            var length = EventText.Length(text);
+            if (length > ProductEventLimits.MaxStringLength)
             {
-                Add(path, $"is {text.Length} characters; no string may exceed {ProductEventLimits.MaxStringLength}.");
+                Add(path, $"is {length} characters; no string may exceed {ProductEventLimits.MaxStringLength}.");
                 return null;
             }
 

@@ -24,8 +24,10 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
         RuleFor(e => e.Source).Equal(ExpectedSource).OverridePropertyName("source")
             .WithMessage($"must be \"{ExpectedSource}\".");
         RuleFor(e => e.Id).Must(BeSafeId).OverridePropertyName("id").WithMessage(SafeIdMessage);
-        RuleFor(e => e.Account).MaximumLength(64).OverridePropertyName("account");
-        RuleFor(e => e.Region).MaximumLength(32).OverridePropertyName("region");
+        RuleFor(e => e.Account).Must(a => a is null || EventText.Length(a) <= 64).OverridePropertyName("account")
+            .WithMessage("must be at most 64 characters.");
+        RuleFor(e => e.Region).Must(r => r is null || EventText.Length(r) <= 32).OverridePropertyName("region")
+            .WithMessage("must be at most 32 characters.");
         RuleFor(e => e.Resources).Must(r => r.Count <= ProductEventLimits.MaxResources)
             .OverridePropertyName("resources").WithMessage($"must have at most {ProductEventLimits.MaxResources} entries.");
         RuleFor(e => e.Time).Must(t => NotInFuture(t, time)).OverridePropertyName("time")
@@ -85,7 +87,7 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
 
     private const string SafeIdMessage = "must be 1-128 characters without control characters, path separators or '..'.";
     private const string ImageKeyMessage = "must be an image-store key: <tenant>/<2 hex>/<64 hex>.(jpg|png|webp|gif).";
-    private const string ImageUrlMessage = "must be an absolute http(s) URL of at most 2048 characters, without credentials.";
+    private const string ImageUrlMessage = "must be an absolute http(s) URL of at most 2048 characters: lower-case scheme, ASCII host name, no credentials, spaces or backslashes.";
 
     /// <summary>Flattens a FluentValidation result into the sync service's error shape.</summary>
     public static IReadOnlyList<EventError> ToEventErrors(ValidationResult result) =>
@@ -93,16 +95,20 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
 
     internal static bool BeSafeId(string? value) =>
         !string.IsNullOrWhiteSpace(value)
-        && value.Length <= ProductEventLimits.MaxIdLength
+        && EventText.Length(value) <= ProductEventLimits.MaxIdLength
         && value != "." && !value.Contains("..", StringComparison.Ordinal)
         && !value.Any(c => char.IsControl(c) || c is '/' or '\\');
 
     internal static bool BeImageKey(string? value) => value is not null && ImageKeyPattern().IsMatch(value);
 
+    /// <summary>
+    /// The published grammar (<see cref="ImageUrlPattern"/>), so a publisher's schema check and ours agree, and then what
+    /// <see cref="Uri"/> makes of it: lenient parsing alone would take "HTTPS:\\host\a.jpg" or "https://@host/".
+    /// </summary>
     internal static bool BeImageUrl(string? value) =>
         value is not null
-        && value.Length <= ProductEventLimits.MaxUrlLength
-        && !value.Any(char.IsControl)
+        && EventText.Length(value) <= ProductEventLimits.MaxUrlLength
+        && ImageUrlPattern().IsMatch(value)
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && string.IsNullOrEmpty(uri.UserInfo)
@@ -127,7 +133,7 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
 
     private void Text(System.Linq.Expressions.Expression<Func<ProductEvent, string?>> field, string path, int max, bool allowLineBreaks)
     {
-        RuleFor(field).MaximumLength(max).OverridePropertyName(path)
+        RuleFor(field).Must(v => v is null || EventText.Length(v) <= max).OverridePropertyName(path)
             .WithMessage(e => $"must be at most {max} characters.");
         RuleFor(field).Must(v => v is null || !v.Any(c => char.IsControl(c) && !(allowLineBreaks && c is '\n' or '\r' or '\t')))
             .OverridePropertyName(path).WithMessage(allowLineBreaks ? "must not contain control characters other than line breaks and tabs." : "must not contain control characters.");
@@ -162,12 +168,20 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
         });
     }
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    // The patterns end in \z, not $: in .NET $ also matches before a final line feed ("EUR\n").
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex CurrencyPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z")]
     private static partial Regex CategoryPattern();
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}/[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|webp|gif)$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}/[0-9a-f]{2}/[0-9a-f]{64}\.(jpg|png|webp|gif)\z")]
     private static partial Regex ImageKeyPattern();
+
+    /// <summary>
+    /// Lower-case http(s), a DNS name or dotted address (ASCII labels, punycode for others), an optional port up to 65535,
+    /// then anything but control characters, spaces and backslashes. No user info: '@' cannot appear before the path.
+    /// </summary>
+    [GeneratedRegex(@"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(?:[/?#][^\u0000-\u0020\u007F-\u009F\\]*)?\z")]
+    private static partial Regex ImageUrlPattern();
 }
