@@ -66,6 +66,27 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
         Images(e => e.Detail.ImageKeys, "detail.imageKeys", BeImageKey, ImageKeyMessage);
         Images(e => e.Detail.ImageUrls, "detail.imageUrls", BeImageUrl, ImageUrlMessage);
 
+        // A key names a photo in one tenant's store: another tenant's key is refused here, before any cache or store is asked.
+        RuleFor(e => e.Detail.ImageKey).Must((e, key) => BelongsToTenant(key!, e.Detail.TenantId))
+            .When(e => BeImageKey(e.Detail.ImageKey) && TenantId.TryParse(e.Detail.TenantId, out _))
+            .OverridePropertyName("detail.imageKey").WithMessage(OtherTenantKeyMessage);
+        RuleFor(e => e.Detail.ImageKeys).Custom((keys, context) =>
+        {
+            var tenant = context.InstanceToValidate.Detail.TenantId;
+            if (keys is null || !TenantId.TryParse(tenant, out _))
+            {
+                return;
+            }
+
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (BeImageKey(keys[i]) && !BelongsToTenant(keys[i], tenant))
+                {
+                    context.AddFailure(new ValidationFailure($"detail.imageKeys[{i}]", OtherTenantKeyMessage));
+                }
+            }
+        });
+
         // Required per type. product.updated is a full snapshot, so it needs what product.listed needs.
         When(e => e.Type is ProductEventType.Listed or ProductEventType.Updated, () =>
         {
@@ -86,6 +107,7 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
     }
 
     private const string SafeIdMessage = "must be 1-128 characters without control characters, path separators or '..'.";
+    private const string OtherTenantKeyMessage = "must be a key of the event's own tenant (detail.tenantId).";
     private const string ImageKeyMessage = "must be an image-store key: <tenant>/<2 hex>/<64 hex>.(jpg|png|webp|gif).";
     private const string ImageUrlMessage = "must be an absolute http(s) URL of at most 2048 characters: lower-case scheme, ASCII host name, no credentials, spaces or backslashes.";
 
@@ -100,6 +122,9 @@ public sealed partial class ProductEventValidator : AbstractValidator<ProductEve
         && !value.Any(c => char.IsControl(c) || c is '/' or '\\');
 
     internal static bool BeImageKey(string? value) => value is not null && ImageKeyPattern().IsMatch(value);
+
+    private static bool BelongsToTenant(string key, string? tenant) =>
+        tenant is not null && key.Length > tenant.Length && key.StartsWith(tenant, StringComparison.Ordinal) && key[tenant.Length] == '/';
 
     /// <summary>
     /// The published grammar (<see cref="ImageUrlPattern"/>), so a publisher's schema check and ours agree, and then what

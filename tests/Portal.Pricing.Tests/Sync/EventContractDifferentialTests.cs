@@ -15,7 +15,8 @@ namespace Portal.Pricing.Tests.Sync;
 /// <see cref="ProductEventValidator"/>.
 /// </summary>
 /// <remarks>
-/// Two rules depend on the receiver, not the text, and are left out of the comparison by running the validator where they
+/// Besides the few declared differences (instants near the ends of the calendar, a key of another tenant),
+/// two rules depend on the receiver, not the text, and are left out of the comparison by running the validator where they
 /// cannot fire: the clock (no more than 5 minutes ahead of now) at the end of time, and the per-currency price limits
 /// (<c>Pricing:PriceLimits</c>) at the widest any configuration may set. The schema states exactly that outer bound.
 /// </remarks>
@@ -36,6 +37,8 @@ public sealed class EventContractDifferentialTests(ITestOutputHelper output)
             "the schema reads the year as written (1999); the instant is 2000-01-01T00:30Z, which the portal accepts"),
         ["time past year 9999 in UTC"] = (WithTime("9999-12-31T23:59:59-01:00"), true,
             "a negative offset carries the last day of 9999 past what a timestamp can hold"),
+        ["imageKey of another tenant"] = (WithSoldImageKey("other/aa/" + new string('a', 64) + ".jpg"), true,
+            "a key must start with the event's own tenantId, a rule between two fields that JSON Schema cannot state"),
     };
 
     /// <summary>The validator with the receiver's rules out of reach: a clock at the end of time, the widest price limits.</summary>
@@ -152,6 +155,13 @@ public sealed class EventContractDifferentialTests(ITestOutputHelper output)
     {
         var node = EventSamples.Example(ProductEventTypes.Delisted);
         node["time"] = time;
+        return node.ToJsonString();
+    }
+
+    private static string WithSoldImageKey(string key)
+    {
+        var node = EventSamples.Example(ProductEventTypes.Sold);
+        node["detail"]!["imageKey"] = key;
         return node.ToJsonString();
     }
 

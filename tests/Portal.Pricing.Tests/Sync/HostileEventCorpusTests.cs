@@ -97,6 +97,8 @@ public sealed class HostileEventCorpusTests
         ["imageKey with ../"] = Detail(Sold, d => d["imageKey"] = "demo/../../etc/passwd", "detail.imageKey"),
         ["imageKey with upper-case hex"] = Detail(Sold, d => d["imageKey"] = "demo/AB/" + Hex64.ToUpperInvariant() + ".jpg", "detail.imageKey"),
         ["imageKey with svg"] = Detail(Sold, d => d["imageKey"] = "demo/ab/" + Hex64 + ".svg", "detail.imageKey"),
+        ["imageKey of another tenant"] = Detail(Sold, d => d["imageKey"] = "other/aa/" + Hex64 + ".jpg", "detail.imageKey"),
+        ["imageKeys with another tenant's key"] = Detail(Listed, d => d["imageKeys"] = new JsonArray("demo/aa/" + Hex64 + ".jpg", "other/aa/" + Hex64 + ".jpg"), "detail.imageKeys[1]"),
         ["imageKeys as string"] = Detail(Listed, d => d["imageKeys"] = "demo/ab/" + Hex64 + ".jpg", "detail.imageKeys"),
         ["imageUrls with a file URL"] = Detail(Listed, d => d["imageUrls"] = new JsonArray("file:///etc/passwd"), "detail.imageUrls[0]"),
         ["imageUrls with a number"] = Detail(Listed, d => d["imageUrls"] = new JsonArray(JsonValue.Create(7)), "detail.imageUrls[0]"),
