@@ -138,11 +138,13 @@ public static class InfrastructureServiceCollectionExtensions
     private static void AddHousekeeping(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName))
-            .Validate(o => o.DrainedOutboxRetention >= TimeSpan.Zero, "Housekeeping:DrainedOutboxRetention must not be negative.").ValidateOnStart();
+            .Validate(o => o.DrainedOutboxRetention >= TimeSpan.Zero, "Housekeeping:DrainedOutboxRetention must not be negative.")
+            .Validate(o => o.StaleLakeTempFileAge > TimeSpan.Zero, "Housekeeping:StaleLakeTempFileAge must be positive.").ValidateOnStart();
         services.AddSingleton<IPortalJob>(sp => new HousekeepingJob(
             (SqliteSalesStore)sp.GetRequiredService<ISalesStore>(),
             (SqliteIdempotencyStore)sp.GetRequiredService<IIdempotencyStore>(),
-            sp.GetRequiredService<IOptions<HousekeepingOptions>>()));
+            sp.GetRequiredService<IOptions<HousekeepingOptions>>(),
+            sp.GetRequiredService<ISalesLake>() as ParquetSalesLake));
     }
 
     private static LakeOptions LakeOptionsFrom(IServiceProvider sp) =>

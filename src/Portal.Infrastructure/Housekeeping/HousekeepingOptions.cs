@@ -7,4 +7,10 @@ public sealed class HousekeepingOptions
 
     /// <summary>Outbox rows already drained into the lake are deleted after this (kept a while for inspection after an incident).</summary>
     public TimeSpan DrainedOutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A lake file's temporary copy (<c>.*.parquet.{guid}.tmp</c>) older than this was left by a crash and is deleted; a lake
+    /// write takes seconds, so the default leaves any write in progress alone by a wide margin.
+    /// </summary>
+    public TimeSpan StaleLakeTempFileAge { get; set; } = TimeSpan.FromHours(1);
 }

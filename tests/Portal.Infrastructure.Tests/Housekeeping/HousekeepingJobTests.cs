@@ -47,15 +47,15 @@ public sealed class HousekeepingJobTests : IDisposable
         var result = await job.RunAsync(new JobContext(Guid.NewGuid(), JobContext.ScheduleTrigger, new SynchronousProgress(progress)), Ct);
 
         Assert.True(result.Succeeded);
-        Assert.Equal("Deleted 1 expired sales, 1 expired idempotency records and 2 drained outbox rows.", result.Summary);
-        Assert.Equal(3, progress[^1].Done);
+        Assert.Equal("Deleted 1 expired sales, 1 expired idempotency records, 2 drained outbox rows and 0 stale lake temporary files.", result.Summary);
+        Assert.Equal(4, progress[^1].Done);
         Assert.Equal(2, await _sales.CountSalesAsync(Acme, Ct));
         Assert.Equal(1, (await _sales.GetStatusAsync(Ct)).Pending);
         Assert.Equal(IdempotencyClaimKind.InProgress,
             (await _idempotency.TryBeginAsync(new IdempotencyKey(Acme, "product.sold", "e-new"), new string('b', 64), TimeSpan.FromMinutes(1), Ct)).Kind);
 
         var again = await job.RunAsync(new JobContext(Guid.NewGuid(), JobContext.ScheduleTrigger, new SynchronousProgress(progress)), Ct);
-        Assert.Equal("Deleted 0 expired sales, 0 expired idempotency records and 0 drained outbox rows.", again.Summary);
+        Assert.Equal("Deleted 0 expired sales, 0 expired idempotency records, 0 drained outbox rows and 0 stale lake temporary files.", again.Summary);
     }
 
     public void Dispose()

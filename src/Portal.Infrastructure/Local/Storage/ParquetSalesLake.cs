@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
@@ -8,10 +9,48 @@ namespace Portal.Infrastructure.Local.Storage;
 /// <c>{root}/sales_history/tenant_id={t}/year={yyyy}/month={MM}/part-{utc}-{guid}.parquet</c>.
 /// Files are written under a temporary name in the same folder and renamed, so readers never see half a file.
 /// </summary>
-public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvider) : ISalesLake
+public sealed partial class ParquetSalesLake(LakeOptions options, TimeProvider timeProvider) : ISalesLake
 {
     public const string TableFolder = "sales_history";
     internal const string TempSuffix = ".tmp";
+
+    /// <summary>
+    /// Deletes the temporary copies (<c>.{name}.parquet.{guid}.tmp</c>) a crash left between writing and renaming, once they
+    /// are older than <paramref name="olderThan"/>: a younger one may belong to a write still in progress.
+    /// </summary>
+    /// <returns>How many files were deleted.</returns>
+    public int DeleteStaleTempFiles(TimeSpan olderThan)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(olderThan, TimeSpan.Zero);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.RootDirectory);
+        var table = Path.Combine(Path.GetFullPath(options.RootDirectory), TableFolder);
+        if (!Directory.Exists(table))
+        {
+            return 0;
+        }
+
+        var cutoff = timeProvider.GetUtcNow().UtcDateTime - olderThan;
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(table, "*" + TempSuffix, SearchOption.AllDirectories))
+        {
+            if (!TempFileName().IsMatch(Path.GetFileName(file)) || File.GetLastWriteTimeUtc(file) >= cutoff)
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(file);
+                deleted++;
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile or still held open: the next run looks again.
+            }
+        }
+
+        return deleted;
+    }
 
     public Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<LakeRow> rows, CancellationToken cancellationToken)
     {
@@ -69,4 +108,7 @@ public sealed class ParquetSalesLake(LakeOptions options, TimeProvider timeProvi
         Path.Combine(TenantFolder(root, tenant),
             $"year={year.ToString("D4", CultureInfo.InvariantCulture)}",
             $"month={month.ToString("D2", CultureInfo.InvariantCulture)}");
+
+    [GeneratedRegex(@"^\..+\.parquet\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
+    private static partial Regex TempFileName();
 }
