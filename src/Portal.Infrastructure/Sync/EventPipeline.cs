@@ -540,6 +540,7 @@ public sealed partial class EventPipeline(
 
     private async Task RejectAsync(WorkItem item, DeadLetterCategory category, string path, string message, bool complete, CancellationToken cancellationToken)
     {
+        message = UrlRedaction.RedactUrlsIn(message);
         item.Outcome = new EventOutcome(item.Index, item.Event.Id, EventOutcomeStatus.Rejected, [new(path, message)]);
         var letterTenant = category == DeadLetterCategory.UnknownTenant ? item.Origin.RestrictToTenant : item.Origin.RestrictToTenant ?? item.Tenant;
         await DeadLetterAsync(letterTenant, item.Event.Id, item.Event.DetailType, category, $"{path}: {message}", item.Payload, item.Origin.Transport,
@@ -556,9 +557,11 @@ public sealed partial class EventPipeline(
     {
         var retryable = FailureClassifier.IsRetryable(exception);
         var attempts = retryable ? _options.MaxRetries + 1 : 1;
+        // Messages may quote a photo URL: what reaches the publisher, the letters and the monitor is redacted.
+        var message = UrlRedaction.RedactUrlsIn(exception.Message);
         var reason = retryable
-            ? $"failed {attempts} time(s): {exception.GetType().Name}: {exception.Message}"
-            : $"failed with a permanent error: {exception.GetType().Name}: {exception.Message}";
+            ? $"failed {attempts} time(s): {exception.GetType().Name}: {message}"
+            : $"failed with a permanent error: {exception.GetType().Name}: {message}";
         LogEventFailed(logger, item.Event.Id, item.Tenant.Value, exception);
         item.Outcome = new EventOutcome(item.Index, item.Event.Id, EventOutcomeStatus.Failed, [new(EventError.Document, reason)]);
         await DeadLetterAsync(item.Tenant, item.Event.Id, item.Event.DetailType, DeadLetterCategory.RetriesExhausted, reason, item.Payload, item.Origin.Transport, attempts, cancellationToken);
@@ -618,6 +621,7 @@ public sealed partial class EventPipeline(
     private async Task DeadLetterAsync(TenantId? tenant, string? eventId, string? detailType, DeadLetterCategory category, string reason, string payload,
         string transport, int attempts, CancellationToken cancellationToken)
     {
+        reason = UrlRedaction.RedactUrlsIn(reason);
         monitor.RecordError(tenant, eventId, category.ToString(), reason);
         try
         {

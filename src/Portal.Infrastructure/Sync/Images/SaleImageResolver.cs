@@ -154,11 +154,11 @@ public sealed class SaleImageResolver : ISaleImageResolver, IDisposable
         }
         catch (HttpRequestException ex) when (ex.InnerException is PrivateAddressException)
         {
-            throw new SaleImageUnavailableException(ex.InnerException.Message, isRetryable: false, ex);
+            throw new SaleImageUnavailableException(UrlRedaction.RedactUrlsIn(ex.InnerException.Message), isRetryable: false, ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new SaleImageUnavailableException($"Fetching the image failed: {ex.Message}", isRetryable: true, ex);
+            throw new SaleImageUnavailableException($"Fetching the image failed: {UrlRedaction.RedactUrlsIn(ex.Message)}", isRetryable: true, ex);
         }
     }
 
@@ -212,7 +212,12 @@ public sealed class SaleImageResolver : ISaleImageResolver, IDisposable
         },
     };
 
-    private static string Shorten(string value) => value.Length <= 200 ? value : value[..200] + "…";
+    /// <summary>A key or URL as it may appear in a message: redacted (no query, fragment or user info) and at most 200 characters.</summary>
+    private static string Shorten(string value)
+    {
+        var safe = UrlRedaction.Redact(value);
+        return safe.Length <= 200 ? safe : safe[..200] + "…";
+    }
 
     private sealed class PrivateAddressException(string message) : Exception(message);
 }
