@@ -15,6 +15,7 @@ public static class SyncSupportServiceCollectionExtensions
     {
         services.AddOptions<SaleImageOptions>().Bind(configuration.GetSection(SaleImageOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => o.FetchTimeout > TimeSpan.Zero && o.FetchTimeout <= TimeSpan.FromMinutes(5), "Sync:Images:FetchTimeout must lie between 0 and 5 minutes.")
+            .Validate(o => o.MaxConcurrentFetchesPerHost <= o.MaxConcurrentFetches, "Sync:Images:MaxConcurrentFetchesPerHost must not exceed Sync:Images:MaxConcurrentFetches.")
             .ValidateOnStart();
         services.TryAddSingleton<IIdempotencyStore>(sp => new SqliteIdempotencyStore(
             new SqliteIdempotencyStoreOptions { DatabasePath = DatabasePath(sp) }, sp.GetRequiredService<TimeProvider>()));

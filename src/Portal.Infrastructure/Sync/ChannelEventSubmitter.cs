@@ -33,15 +33,23 @@ public sealed class SyncChannel
 }
 
 /// <summary>
-/// The embedded <see cref="IEventSubmitter"/>: queues the submission on the bounded channel (never waiting for room: a
-/// full channel is back-pressure, nothing taken) and waits for the consumer's outcomes.
+/// The embedded <see cref="IEventSubmitter"/>: fetches the photos the submission names by URL (in the caller's request, so a
+/// slow image host delays that submission only), then queues it on the bounded channel (never waiting for room: a full
+/// channel is back-pressure, nothing taken) and waits for the consumer's outcomes.
 /// </summary>
-public sealed class ChannelEventSubmitter(SyncChannel channel, IOptions<SyncOptions> options) : IEventSubmitter
+public sealed class ChannelEventSubmitter(SyncChannel channel, EventPipeline pipeline, IOptions<SyncOptions> options) : IEventSubmitter
 {
     public async Task<EventSubmissionResult> SubmitAsync(ReadOnlyMemory<byte> body, EventSubmissionOrigin origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        var queued = new QueuedSubmission(new SubmissionRequest(body, origin), new TaskCompletionSource<EventSubmissionResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (channel.Depth >= channel.Capacity)
+        {
+            // Full already: refuse before any photo is fetched.
+            throw new EventBackPressureException(options.Value.RetryAfter);
+        }
+
+        var request = await pipeline.PrefetchPhotosAsync(new SubmissionRequest(body, origin), cancellationToken);
+        var queued = new QueuedSubmission(request, new TaskCompletionSource<EventSubmissionResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!channel.TryWrite(queued))
         {
             throw new EventBackPressureException(options.Value.RetryAfter);

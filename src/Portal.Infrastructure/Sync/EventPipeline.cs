@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Sync.Images;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Similarity;
 using Portal.Pricing.Sync;
@@ -13,7 +14,9 @@ namespace Portal.Infrastructure.Sync;
 /// The sync pipeline, one for every transport: parse and validate, tenant checks, idempotency, the product state machine,
 /// the sold product's image, the sale and its outbox row in one transaction, the index. It works on micro-batches: the
 /// state transitions of a batch are one transaction and its sales another (group commit), falling back to one event at a
-/// time, each with its retries, when a group write fails, so one bad event never takes its neighbours down.
+/// time, each with its retries, when a group write fails, so one bad event never takes its neighbours down. Photos named by
+/// URL are fetched before a submission is queued (<see cref="PrefetchPhotosAsync"/>), so the ordered path never waits on an
+/// image host; a parked sold event keeps the photo it resolved and never fetches it again.
 /// </summary>
 /// <remarks>
 /// Crash safety: the state row records the event that last moved it, so an event whose state was written but whose sale
@@ -27,6 +30,7 @@ public sealed partial class EventPipeline(
     IParkedEventStore parked,
     IDeadLetterStore deadLetters,
     ISaleImageResolver images,
+    SalePhotoFetcher photos,
     ISalesIndex index,
     KnownTenants knownTenants,
     SyncMonitor monitor,
@@ -84,6 +88,49 @@ public sealed partial class EventPipeline(
         return results;
     }
 
+    /// <summary>
+    /// Fetches, stores and embeds the photos the submission's valid sold events name by URL (tenant permitted and known),
+    /// through the bounded <see cref="SalePhotoFetcher"/>, and returns the submission carrying them. The submitter calls this
+    /// before queueing, so a slow image host holds up its own submission only, never the consumer and everything behind it.
+    /// </summary>
+    public async Task<SubmissionRequest> PrefetchPhotosAsync(SubmissionRequest submission, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var body = submission.Body.Span;
+        // Most submissions name no photo URL; an escaped property name is read by the parser like any other.
+        if (submission.Photos is not null || (body.IndexOf("imageUrl"u8) < 0 && body.IndexOf((byte)'\\') < 0))
+        {
+            return submission;
+        }
+
+        var batch = ProductEventParser.ParseBatch(body, _validator);
+        var wanted = new HashSet<(TenantId Tenant, string Url)>();
+        foreach (var productEvent in batch.IsBatchRejected ? [] : batch.Accepted)
+        {
+            if (productEvent.Type != ProductEventType.Sold || productEvent.Detail.ImageKey is not null || productEvent.Detail.ImageUrl is not { } url)
+            {
+                continue;
+            }
+
+            var tenant = new TenantId(productEvent.Detail.TenantId!);
+            if ((submission.Origin.RestrictToTenant is { } allowed && allowed != tenant) || !await knownTenants.IsKnownAsync(tenant, cancellationToken))
+            {
+                continue;
+            }
+
+            wanted.Add((tenant, url));
+        }
+
+        if (wanted.Count == 0)
+        {
+            return submission;
+        }
+
+        var refs = wanted.ToList();
+        var fetched = await Task.WhenAll(refs.Select(r => photos.FetchAsync(r.Tenant, r.Url, cancellationToken)));
+        return submission with { Photos = refs.Zip(fetched).ToDictionary(p => p.First, p => p.Second) };
+    }
+
     /// <summary>Retries every parked event (oldest first): applies the ones whose predecessor arrived, dead-letters the expired.</summary>
     public async Task<int> RetryAllParkedAsync(CancellationToken cancellationToken)
     {
@@ -138,6 +185,7 @@ public sealed partial class EventPipeline(
                 Payload = element.GetRawText(),
                 Key = new IdempotencyKey(eventTenant, productEvent.DetailType, productEvent.Id),
                 PayloadSha256 = PayloadHash.Sha256OfCanonicalJson(element),
+                Photo = productEvent.Detail.ImageUrl is { } url && submission.Photos?.TryGetValue((eventTenant, url), out var photo) == true ? photo : null,
             });
         }
 
@@ -311,8 +359,32 @@ public sealed partial class EventPipeline(
     private async Task ResolveImageAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var detail = item.Event.Detail;
+        var path = detail.ImageKey is not null ? "detail.imageKey" : "detail.imageUrl";
+        // A parked sold event kept the photo it resolved before parking: its generated key, never the URL again.
+        var imageKey = item.Parked?.ImageKey ?? detail.ImageKey;
+        if (imageKey is null)
+        {
+            // By URL: fetched before the submission was queued; otherwise (a parked event from before photos were kept) here,
+            // through the same bounded fetcher and its deadline.
+            var photo = item.Photo ?? await photos.FetchAsync(item.Tenant, detail.ImageUrl!, cancellationToken);
+            if (photo.Image is not null)
+            {
+                item.Image = photo.Image;
+            }
+            else if (photo.IsRetryable)
+            {
+                await FailAsync(item, new SaleImageUnavailableException(photo.Failure!, isRetryable: true), release: true, cancellationToken, photo.Attempts);
+            }
+            else
+            {
+                await RejectAsync(item, DeadLetterCategory.ImageUnavailable, path, photo.Failure!, complete: true, cancellationToken);
+            }
+
+            return;
+        }
+
         // Image-store keys are content-addressed and tenant-prefixed: a key always names the same photo, so its resolution can be reused.
-        if (detail.ImageKey is { } key && _resolvedKeys.TryGetValue(key, out var known))
+        if (_resolvedKeys.TryGetValue(imageKey, out var known))
         {
             item.Image = known with { EmbeddingReused = true };
             return;
@@ -320,20 +392,16 @@ public sealed partial class EventPipeline(
 
         try
         {
-            item.Image = await RetryAsync(() => images.ResolveAsync(item.Tenant, detail.ImageKey, detail.ImageKey is null ? detail.ImageUrl : null, cancellationToken), cancellationToken);
-            if (detail.ImageKey is not null)
+            item.Image = await RetryAsync(() => images.ResolveAsync(item.Tenant, imageKey, null, cancellationToken), cancellationToken);
+            if (_resolvedKeys.Count >= MaxCachedImageKeys)
             {
-                if (_resolvedKeys.Count >= MaxCachedImageKeys)
-                {
-                    _resolvedKeys.Clear();
-                }
-
-                _resolvedKeys[detail.ImageKey] = item.Image;
+                _resolvedKeys.Clear();
             }
+
+            _resolvedKeys[imageKey] = item.Image;
         }
         catch (SaleImageUnavailableException ex) when (!ex.IsRetryable)
         {
-            var path = detail.ImageKey is not null ? "detail.imageKey" : "detail.imageUrl";
             await RejectAsync(item, DeadLetterCategory.ImageUnavailable, path, ex.Message, complete: true, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -435,6 +503,7 @@ public sealed partial class EventPipeline(
                     EventTime = item.Event.Time,
                     ExpiresAt = expiresAt,
                     ParkedAt = now,
+                    ImageKey = item.Image?.ImageKey,
                 }, cancellationToken);
                 return true;
             }, cancellationToken);
@@ -553,10 +622,10 @@ public sealed partial class EventPipeline(
         monitor.Record(item.Tenant, item.Event.DetailType, EventOutcomeStatus.Rejected);
     }
 
-    private async Task FailAsync(WorkItem item, Exception exception, bool release, CancellationToken cancellationToken)
+    private async Task FailAsync(WorkItem item, Exception exception, bool release, CancellationToken cancellationToken, int? attemptsMade = null)
     {
         var retryable = FailureClassifier.IsRetryable(exception);
-        var attempts = retryable ? _options.MaxRetries + 1 : 1;
+        var attempts = attemptsMade ?? (retryable ? _options.MaxRetries + 1 : 1);
         // Messages may quote a photo URL: what reaches the publisher, the letters and the monitor is redacted.
         var message = UrlRedaction.RedactUrlsIn(exception.Message);
         var reason = retryable
@@ -714,6 +783,8 @@ public sealed partial class EventPipeline(
         public required string PayloadSha256 { get; init; }
         /// <summary>Set when the item comes back from the parked events (its idempotency record already says Parked).</summary>
         public ParkedEvent? Parked { get; init; }
+        /// <summary>The photo named by URL, fetched before the submission was queued.</summary>
+        public SalePhotoResult? Photo { get; init; }
         public ResolvedSaleImage? Image { get; set; }
         public TransitionKind? Decision { get; set; }
         public EventOutcome? Outcome { get; set; }

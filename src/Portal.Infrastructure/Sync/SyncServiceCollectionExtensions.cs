@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Sync.Images;
 using Portal.Pricing.Ports;
 using Portal.Pricing.Sync;
 
@@ -32,6 +33,7 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<ISyncMonitor>(sp => sp.GetRequiredService<SyncMonitor>());
         services.AddSingleton<KnownTenants>();
         services.AddSingleton<LakeWriter>();
+        services.AddSingleton<SalePhotoFetcher>();
         services.AddSingleton<EventPipeline>();
         services.AddSingleton<SyncChannel>();
         services.AddSingleton<IEventSubmitter, ChannelEventSubmitter>();

@@ -35,4 +35,10 @@ public sealed record ParkedEvent
     public required DateTimeOffset ExpiresAt { get; init; }
     public required DateTimeOffset ParkedAt { get; init; }
     public int Attempts { get; init; } = 1;
+
+    /// <summary>
+    /// A sold event's photo as resolved before it was parked (the generated image-store key; its embedding is stored by the
+    /// image's hash): the event keeps it for its life, so retries never fetch the photo again. Kept from the first parking.
+    /// </summary>
+    public string? ImageKey { get; init; }
 }

@@ -136,6 +136,19 @@ public abstract class ParkedEventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeepsTheSoldEventsResolvedPhotoFromItsFirstParking()
+    {
+        await Store.ParkAsync(Parked(Acme, "p-1", "e-1", 5) with { ImageKey = "acme/0f/0f1e2d.jpg" }, Ct);
+        await Store.ParkAsync(Parked(Acme, "p-1", "e-1", 5), Ct);
+        await Store.ParkAsync(Parked(Acme, "p-2", "e-2", 5), Ct);
+
+        var all = await Store.ListAllAsync(10, Ct);
+
+        Assert.Equal("acme/0f/0f1e2d.jpg", Assert.Single(all, p => p.EventId == "e-1").ImageKey);
+        Assert.Null(Assert.Single(all, p => p.EventId == "e-2").ImageKey);
+    }
+
+    [Fact]
     public async Task ManyParkedEventsGetDistinctIds()
     {
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Store.ParkAsync(Parked(i % 2 == 0 ? Acme : Globex, $"p-{i % 5}", $"e-{i}", i % 7), Ct)));

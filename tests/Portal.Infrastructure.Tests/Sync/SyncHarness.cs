@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
+using Portal.Infrastructure.Sync.Images;
 using Portal.Pricing.Domain;
 using Portal.Pricing.Similarity;
 using Portal.Pricing.Sync;
@@ -19,7 +20,8 @@ internal sealed class SyncHarness : IDisposable
 
     private readonly bool _ownsFolder;
 
-    public SyncHarness(TimeProvider time, SyncOptions? options = null, Func<ISalesOutbox, ISalesOutbox>? decorateOutbox = null, string? folder = null, PriceLimits? priceLimits = null)
+    public SyncHarness(TimeProvider time, SyncOptions? options = null, Func<ISalesOutbox, ISalesOutbox>? decorateOutbox = null, string? folder = null, PriceLimits? priceLimits = null,
+        Func<string, ISaleImageResolver>? images = null)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("portal-sync-tests-").FullName;
@@ -36,15 +38,20 @@ internal sealed class SyncHarness : IDisposable
         Metrics = new SyncMetrics();
         Monitor = new SyncMonitor(time, Metrics);
         Outbox = decorateOutbox?.Invoke(Store) ?? Store;
+        Images = images?.Invoke(Folder) ?? new NoImagesResolver();
         var syncOptions = Microsoft.Extensions.Options.Options.Create(Options);
         var portal = Microsoft.Extensions.Options.Options.Create(new PortalOptions { DemoTenant = Tenant });
-        Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, new NoImagesResolver(), Index,
+        Photos = new SalePhotoFetcher(Images, Microsoft.Extensions.Options.Options.Create(new SaleImageOptions()), syncOptions, time, NullLogger<SalePhotoFetcher>.Instance);
+        Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, Images, Photos, Index,
             new KnownTenants(syncOptions, portal, Store, time), Monitor, syncOptions,
             Microsoft.Extensions.Options.Options.Create(priceLimits ?? new PriceLimits()), time, NullLogger<EventPipeline>.Instance);
         LakeWriter = new LakeWriter(Store, Lake, syncOptions, Metrics, time);
     }
 
     public string Folder { get; }
+    /// <summary>The photo resolver: by default one that refuses every photo (these tests' events name none).</summary>
+    public ISaleImageResolver Images { get; }
+    public SalePhotoFetcher Photos { get; }
     public TimeProvider Time { get; }
     public SyncOptions Options { get; }
     public SqliteSalesStore Store { get; }
@@ -99,6 +106,8 @@ internal sealed class SyncHarness : IDisposable
         Parked.Dispose();
         DeadLetters.Dispose();
         Metrics.Dispose();
+        Photos.Dispose();
+        (Images as IDisposable)?.Dispose();
         if (_ownsFolder)
         {
             try
@@ -136,9 +145,9 @@ internal static class Events
          "detail":{"tenantId":"{{tenant}}","productId":"{{productId}}"} }
         """;
 
-    public static string Sold(string productId, DateTimeOffset time, string? eventId = null, string tenant = SyncHarness.Tenant, decimal price = 35.5m) => $$"""
+    public static string Sold(string productId, DateTimeOffset time, string? eventId = null, string tenant = SyncHarness.Tenant, decimal price = 35.5m, string? imageUrl = null) => $$"""
         {"version":"0","id":"{{eventId ?? "sold-" + productId}}","detail-type":"product.sold","source":"carousel.products","time":"{{Stamp(time)}}",
-         "detail":{"tenantId":"{{tenant}}","productId":"{{productId}}","saleId":"sale-{{productId}}","category":"shoes","brand":"Nordvik",
+         "detail":{"tenantId":"{{tenant}}","productId":"{{productId}}","saleId":"sale-{{productId}}","category":"shoes","brand":"Nordvik",{{(imageUrl is null ? "" : $"\"imageUrl\":\"{imageUrl}\",")}}
                    "condition":"very_good","soldPrice":{{price.ToString(CultureInfo.InvariantCulture)}},"currency":"EUR","soldAt":"{{Stamp(time)}}"} }
         """;
 

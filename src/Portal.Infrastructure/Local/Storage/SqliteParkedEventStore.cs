@@ -23,13 +23,14 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
             expires_at_ms INTEGER NOT NULL,
             parked_at_ms  INTEGER NOT NULL,
             attempts      INTEGER NOT NULL,
+            image_key     TEXT,
             UNIQUE (tenant_id, detail_type, event_id)
         );
         """,
         "CREATE INDEX IF NOT EXISTS ix_parked_events_product ON parked_events (tenant_id, product_id);",
     ];
 
-    private const string Columns = "id, tenant_id, product_id, event_id, detail_type, payload, transport, event_time_ms, expires_at_ms, parked_at_ms, attempts";
+    private const string Columns = "id, tenant_id, product_id, event_id, detail_type, payload, transport, event_time_ms, expires_at_ms, parked_at_ms, attempts, image_key";
 
     private readonly SqliteDatabase _database;
 
@@ -37,7 +38,11 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         _database = new SqliteDatabase(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+            async (connection, transaction, cancellationToken) =>
+            {
+                await SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken);
+                await AddImageKeyColumnAsync(connection, transaction, cancellationToken);
+            });
     }
 
     /// <summary>Parks the event; a second park of the same event only counts an attempt.</summary>
@@ -47,8 +52,8 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            $"INSERT INTO parked_events ({Columns[4..]}) VALUES ($tenant, $product, $event, $type, $payload, $transport, $event_time, $expires, $parked, 1) " +
-            "ON CONFLICT (tenant_id, detail_type, event_id) DO UPDATE SET attempts = attempts + 1;";
+            $"INSERT INTO parked_events ({Columns[4..]}) VALUES ($tenant, $product, $event, $type, $payload, $transport, $event_time, $expires, $parked, 1, $image_key) " +
+            "ON CONFLICT (tenant_id, detail_type, event_id) DO UPDATE SET attempts = attempts + 1, image_key = COALESCE(image_key, excluded.image_key);";
         command.Parameters.AddWithValue("$tenant", parked.Tenant.Value);
         command.Parameters.AddWithValue("$product", parked.ProductId);
         command.Parameters.AddWithValue("$event", parked.EventId);
@@ -58,6 +63,7 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
         command.Parameters.AddWithValue("$event_time", parked.EventTime.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$expires", parked.ExpiresAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$parked", parked.ParkedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$image_key", (object?)parked.ImageKey ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -88,6 +94,18 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
 
     public void Dispose() => _database.Dispose();
 
+    /// <summary>Files created before parked events kept their photo get the column (null: the photo is resolved from the payload once more).</summary>
+    private static async Task AddImageKeyColumnAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('parked_events') WHERE name = 'image_key';";
+        if (Convert.ToInt32(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, ["ALTER TABLE parked_events ADD COLUMN image_key TEXT;"], cancellationToken);
+        }
+    }
+
     private async Task<IReadOnlyList<ParkedEvent>> ListAsync(string clause, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -115,6 +133,7 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
                 ParkedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
                 Attempts = reader.GetInt32(10),
+                ImageKey = reader.IsDBNull(11) ? null : reader.GetString(11),
             });
         }
 

@@ -11,8 +11,19 @@ public sealed class SaleImageOptions
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>The whole fetch (connect, headers, body) must finish within this.</summary>
+    /// <summary>
+    /// A photo's total deadline: waiting for a fetch slot, every attempt, connect, headers and body (a host dripping bytes
+    /// is cut off here, not per read). Past it the event fails as retryable and is dead-lettered for a redelivery or redrive.
+    /// </summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Photos fetched by URL at once, over every host (the sync intake's fetches run outside the ordered pipeline).</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentFetches { get; set; } = 8;
+
+    /// <summary>Photos fetched at once from one host, so a slow host holds at most this many of <see cref="MaxConcurrentFetches"/>.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentFetchesPerHost { get; set; } = 2;
 
     [Range(0, 10)]
     public int MaxRedirects { get; set; } = 3;

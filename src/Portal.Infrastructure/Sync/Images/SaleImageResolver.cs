@@ -24,14 +24,17 @@ public sealed class SaleImageResolver : ISaleImageResolver, IDisposable
     private readonly SaleImageOptions _options;
     private readonly HttpClient _http;
     private readonly string _modelId;
+    private readonly TimeProvider _time;
 
     public SaleImageResolver(
         IImageStore images,
         IImageInspector inspector,
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
         IImageEmbeddingStore embeddings,
-        IOptions<SaleImageOptions> options)
+        IOptions<SaleImageOptions> options,
+        TimeProvider? timeProvider = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         _images = images;
         _inspector = inspector;
         _embedder = embedder;
@@ -122,8 +125,9 @@ public sealed class SaleImageResolver : ISaleImageResolver, IDisposable
             throw new SaleImageUnavailableException("Image URLs may not carry credentials.", isRetryable: false);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.FetchTimeout);
+        // The whole fetch, body included, on the injected clock: a host that drips a byte now and then is still cut off.
+        using var deadline = new CancellationTokenSource(_options.FetchTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

@@ -191,7 +191,7 @@ public sealed class DynamoDbParkedEventStore(IAmazonDynamoDB client, DynamoDbSyn
     private Dictionary<string, AttributeValue> FreshAttributes(ParkedEvent parked, long id)
     {
         var eventTimeMs = parked.EventTime.ToUnixTimeMilliseconds();
-        return new Dictionary<string, AttributeValue>
+        var attributes = new Dictionary<string, AttributeValue>
         {
             ["id"] = Num(id),
             ["tenant_id"] = Str(parked.Tenant.Value),
@@ -209,6 +209,12 @@ public sealed class DynamoDbParkedEventStore(IAmazonDynamoDB client, DynamoDbSyn
             [DynamoDbSyncTable.Gsi2Pk] = Str(IdPartition(id)),
             [DynamoDbSyncTable.Gsi2Sk] = Str(AllPartition),
         };
+        if (parked.ImageKey is { Length: > 0 } imageKey)
+        {
+            attributes["image_key"] = Str(imageKey);
+        }
+
+        return attributes;
     }
 
     private static string Pk(TenantId tenant, string productId) => $"PARKED#{tenant.Value}#{productId}";
@@ -230,5 +236,6 @@ public sealed class DynamoDbParkedEventStore(IAmazonDynamoDB client, DynamoDbSyn
         ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "expires_at_ms")),
         ParkedAt = DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "parked_at_ms")),
         Attempts = (int)Long(item, "attempts"),
+        ImageKey = item.TryGetValue("image_key", out var imageKey) ? imageKey.S : null,
     };
 }
