@@ -37,7 +37,10 @@ public sealed class SyncOptions
     /// <summary>First retry delay; doubled per retry, plus up to 50 % jitter. Zero retries at once.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Photos fetched and embedded at once within a micro-batch.</summary>
+    /// <summary>
+    /// Photos named by image key read and embedded at once within a micro-batch. Photos named by URL are fetched before the
+    /// submission is queued, bounded by <c>Sync:Images:MaxConcurrentFetches</c>.
+    /// </summary>
     [Range(1, 64)]
     public int ImageConcurrency { get; set; } = 2;
 
