@@ -29,7 +29,7 @@ internal static class EvalCommand
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
         args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "as-of", "sweep",
-            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage", "learned", "features-out", "title-model");
+            "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "level-shrinkage", "coverage", "learned", "features-out", "predictions-out", "title-model");
         var protocols = args.Get("protocol") switch
         {
             null or "both" => new[] { BacktestProtocol.Time, BacktestProtocol.Loo },
@@ -126,7 +126,8 @@ internal static class EvalCommand
 
                     var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System, titles: titles);
                     using var featuresOut = args.Get("features-out") is { } path && learned ? new StreamWriter(path) : null;
-                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options, learned) { FeaturesOut = featuresOut }.Run(tenant, items, protocol, dated.Value);
+                    using var predictionsOut = args.Get("predictions-out") is { } predictionsPath ? new StreamWriter(predictionsPath) : null;
+                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options, learned) { FeaturesOut = featuresOut, PredictionsOut = predictionsOut }.Run(tenant, items, protocol, dated.Value);
                     reports.Add(report);
                     if (args.Has("sweep") && !args.Has("json"))
                     {
@@ -174,12 +175,13 @@ internal static class EvalCommand
             {
                 "median" => PriceEstimator.WeightedMedian,
                 "mean" => PriceEstimator.WeightedMean,
-                _ => throw new CliUsageException("--estimator must be median or mean."),
+                "geomean" => PriceEstimator.WeightedGeometricMean,
+                _ => throw new CliUsageException("--estimator must be median, mean or geomean."),
             };
         }
 
         options.MaxComparables = args.GetInt("k", options.MaxComparables);
-        foreach (var name in new[] { "title-model", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "coverage" })
+        foreach (var name in new[] { "title-model", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "level-shrinkage", "coverage" })
         {
             if (args.Get(name) is { } text)
             {
@@ -221,7 +223,13 @@ internal static class EvalCommand
     {
         if (name == "estimator")
         {
-            options.Estimator = text == "mean" ? PriceEstimator.WeightedMean : PriceEstimator.WeightedMedian;
+            options.Estimator = text switch
+            {
+                "median" => PriceEstimator.WeightedMedian,
+                "mean" => PriceEstimator.WeightedMean,
+                "geomean" => PriceEstimator.WeightedGeometricMean,
+                _ => throw new CliUsageException($"estimator '{text}': use median, mean or geomean."),
+            };
             return;
         }
 
@@ -269,6 +277,12 @@ internal static class EvalCommand
                 break;
             case "level" when value is >= 0 and <= 1:
                 options.MarketLevelWeight = value;
+                break;
+            case "level-shrinkage" when value is >= 0 and <= 100:
+                options.MarketLevelShrinkage = value;
+                break;
+            case "bands" when value is >= 1 and <= 20:
+                options.CalibrationBands = (int)value;
                 break;
             case "coverage" when value is >= 0.5 and <= 0.99:
                 options.CalibratedCoverage = value;

@@ -7,10 +7,11 @@ internal static class RetrievalCommand
 {
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
-        args.AllowOnly("manifest", "label-column", "images-root", "k", "json", "data-dir");
+        args.AllowOnly("manifest", "label-column", "images-root", "k", "json", "data-dir", "vectors-out");
         using var host = CliApplication.BuildHost(args.Get("data-dir"));
         var evaluator = host.Get<RetrievalEvaluator>();
         RetrievalReport? report = null;
+        await using var vectorsOut = args.Get("vectors-out") is { } path ? new StreamWriter(path) : null;
         await CliApplication.Error.Progress().AutoClear(true).StartAsync(async context =>
         {
             var task = context.AddTask("Embedding photos");
@@ -19,7 +20,7 @@ internal static class RetrievalCommand
                 task.MaxValue = Math.Max(1, p.Total);
                 task.Value = p.Done;
             });
-            report = await evaluator.RunAsync(args.Require("manifest"), args.Require("label-column"), args.Get("images-root"), args.GetInt("k", 10), progress, cancellationToken);
+            report = await evaluator.RunAsync(args.Require("manifest"), args.Require("label-column"), args.Get("images-root"), args.GetInt("k", 10), progress, vectorsOut, cancellationToken);
         });
 
         if (args.Has("json"))

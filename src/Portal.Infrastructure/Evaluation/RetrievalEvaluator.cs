@@ -15,6 +15,10 @@ namespace Portal.Infrastructure.Evaluation;
 public sealed class RetrievalEvaluator(IImageInspector inspector, IEmbeddingGenerator<DataContent, Embedding<float>> embedder)
 {
     public async Task<RetrievalReport> RunAsync(string manifestPath, string labelColumn, string? imagesRoot, int k, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+        => await RunAsync(manifestPath, labelColumn, imagesRoot, k, progress, vectorsOut: null, cancellationToken);
+
+    /// <summary>As above, each photo's vector also written to <paramref name="vectorsOut"/> as one CSV row (image, label, components), for analysis.</summary>
+    public async Task<RetrievalReport> RunAsync(string manifestPath, string labelColumn, string? imagesRoot, int k, IProgress<(int Done, int Total)>? progress, TextWriter? vectorsOut, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(imagesRoot ?? Path.GetDirectoryName(Path.GetFullPath(manifestPath))!);
         using var reader = new StreamReader(manifestPath, Encoding.UTF8);
@@ -56,6 +60,11 @@ public sealed class RetrievalEvaluator(IImageInspector inspector, IEmbeddingGene
             var vector = await embedder.GenerateVectorAsync(new DataContent(bytes, inspection.Image!.ContentType), cancellationToken: cancellationToken);
             vectors.Add(vector.ToArray());
             labels.Add(fields[labelIndex].Trim());
+            if (vectorsOut is not null)
+            {
+                await vectorsOut.WriteLineAsync(string.Join(',', [fields[imageIndex].Trim(), labels[^1], .. vectors[^1].Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))]));
+            }
+
             progress?.Report((vectors.Count + skipped, rows.Count));
         }
 

@@ -52,9 +52,21 @@ public sealed record PricingOptions
     [Range(0.0, 1.0)]
     public double MarketLevelWeight { get; set; } = 0.5;
 
+    /// <summary>
+    /// How the brand's market level is drawn toward its category's (empirical Bayes, in log price): with n sales, the brand's
+    /// geometric mean weighs n / (n + this) and the category's median the rest, so one lucky sale does not set an author's
+    /// level. 0 takes the brand's plain median.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double MarketLevelShrinkage { get; set; } = 1;
+
     /// <summary>Share of sold prices a calibrated range aims to hold (a little over 80 %, since prices drift between calibrations).</summary>
     [Range(0.5, 0.99)]
     public double CalibratedCoverage { get; set; } = 0.82;
+
+    /// <summary>Confidence bands the range calibration splits the backtested errors into (each needs 30 errors).</summary>
+    [Range(1, 20)]
+    public int CalibrationBands { get; set; } = RangeCalibration.DefaultBands;
 
     /// <summary>Phase 2: how many comparables at most.</summary>
     [Range(1, 200)]
@@ -135,4 +147,6 @@ public enum PriceEstimator
 {
     WeightedMedian,
     WeightedMean,
+    /// <summary>exp of the weighted mean of log prices: a far-off price pulls it less than the mean, more than the median.</summary>
+    WeightedGeometricMean,
 }

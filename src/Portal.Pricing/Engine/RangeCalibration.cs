@@ -10,12 +10,16 @@ public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int 
     /// <summary>Fewer residuals than this per band and the bands merge; fewer in all and there is no calibration.</summary>
     public const int MinPerBand = 30;
 
+    /// <summary>Confidence bands at most, each of equal size, when there are enough residuals.</summary>
+    public const int DefaultBands = 3;
+
     /// <summary>
     /// Per band, the narrowest range (relative to the price) holding <paramref name="coverage"/> of the errors: prices are skewed,
     /// so the narrowest range is not the central one.
     /// </summary>
-    public static RangeCalibration? Fit(IReadOnlyList<(double Confidence, double LogError)> residuals, double coverage)
+    public static RangeCalibration? Fit(IReadOnlyList<(double Confidence, double LogError)> residuals, double coverage, int maxBands = DefaultBands)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBands, 1);
         ArgumentNullException.ThrowIfNull(residuals);
         if (residuals.Count < MinPerBand)
         {
@@ -23,7 +27,7 @@ public sealed record RangeCalibration(IReadOnlyList<CalibrationBand> Bands, int 
         }
 
         var sorted = residuals.OrderBy(r => r.Confidence).ToArray();
-        var bandCount = Math.Clamp(sorted.Length / MinPerBand, 1, 3);
+        var bandCount = Math.Clamp(sorted.Length / MinPerBand, 1, maxBands);
         var slices = new List<List<(double Confidence, double LogError)>>();
         for (var b = 0; b < bandCount; b++)
         {

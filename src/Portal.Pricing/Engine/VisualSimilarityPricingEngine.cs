@@ -360,7 +360,11 @@ public sealed class VisualSimilarityPricingEngine(
     }
 
     /// <summary>A level the tenant's history sets for the item: the brand's median in the category, else the brand's, else the category's.</summary>
-    private sealed record MarketLevel(string Source, int Sales, double Median, double Factor);
+    private sealed record MarketLevel(string Source, int Sales, double Median, double Factor)
+    {
+        /// <summary>How a brand's level was drawn toward its category's (empirical Bayes); null for a plain median.</summary>
+        public string? Shrinkage { get; init; }
+    }
 
     /// <summary>
     /// Draws the comparables' price toward the item's market level (a weighted geometric mean): look-alikes alone are noisy, and the
@@ -383,30 +387,40 @@ public sealed class VisualSimilarityPricingEngine(
 
         var categorySales = index.GetCategorySales(query.Tenant, query.Category);
         var brandInCategory = string.IsNullOrWhiteSpace(query.Brand) ? [] : categorySales.Sales.Where(s => OfBrand(s) && Known(s)).ToArray();
-        (string Source, SaleRecord[] Sales)? level = null;
-        if (brandInCategory.Length > 0)
-        {
-            level = ($"'{query.Brand}' in '{query.Category}'", brandInCategory);
-        }
+        var brandLevel = brandInCategory.Length > 0
+            ? ($"'{query.Brand}' in '{query.Category}'", brandInCategory, WeightedStatistics.Median(brandInCategory.Select(Normalised).ToArray()))
+            : !string.IsNullOrWhiteSpace(query.Brand)
+              && CachedLevel(context, $"brand:{query.Brand.ToUpperInvariant()}|outside:{query.Category}", index.Count(query.Tenant),
+                  () => index.GetCategories(query.Tenant).Where(c => c != query.Category)
+                      .SelectMany(c => index.GetCategorySales(query.Tenant, c).Sales).Where(OfBrand),
+                  currency, Known, Normalised) is { } outside
+                ? ($"'{query.Brand}' in other categories", outside.Sales, outside.Median)
+                : ((string Source, SaleRecord[] Sales, double Median)?)null;
+        var categoryLevel = CachedLevel(context, $"category:{query.Category}", categorySales.Version, () => categorySales.Sales, currency, Known, Normalised);
 
+        (string Source, SaleRecord[] Sales) chosen;
         double median;
-        if (level is { } chosen)
+        string? shrunk = null;
+        if (brandLevel is { } brand && settings.MarketLevelShrinkage > 0 && categoryLevel is { Median: > 0 } shrinkTo)
         {
-            median = WeightedStatistics.Median(chosen.Sales.Select(Normalised).ToArray());
+            // Empirical Bayes: the brand's own (geometric) level, trusted by how often it sold: n / (n + k) of the way from the category's.
+            var n = brand.Sales.Length;
+            var logMean = brand.Sales.Average(s => Math.Log(Math.Max(0.01, Normalised(s))));
+            var k = settings.MarketLevelShrinkage;
+            chosen = (brand.Source, brand.Sales);
+            median = Math.Exp((n * logMean + k * Math.Log(shrinkTo.Median)) / (n + k));
+            shrunk = string.Create(CultureInfo.InvariantCulture,
+                $"their geometric mean {Math.Exp(logMean):0.00} trusted {n / (n + k):P0} by count, the rest from '{query.Category}''s median {shrinkTo.Median:0.00}");
         }
-        else if (!string.IsNullOrWhiteSpace(query.Brand)
-            && CachedLevel(context, $"brand:{query.Brand.ToUpperInvariant()}|outside:{query.Category}", index.Count(query.Tenant),
-                () => index.GetCategories(query.Tenant).Where(c => c != query.Category)
-                    .SelectMany(c => index.GetCategorySales(query.Tenant, c).Sales).Where(OfBrand),
-                currency, Known, Normalised) is { } brandLevel)
+        else if (brandLevel is { } plain)
         {
-            chosen = ($"'{query.Brand}' in other categories", brandLevel.Sales);
-            median = brandLevel.Median;
+            chosen = (plain.Source, plain.Sales);
+            median = plain.Median;
         }
-        else if (CachedLevel(context, $"category:{query.Category}", categorySales.Version, () => categorySales.Sales, currency, Known, Normalised) is { } categoryLevel)
+        else if (categoryLevel is { } category)
         {
-            chosen = ($"'{query.Category}'", categoryLevel.Sales);
-            median = categoryLevel.Median;
+            chosen = ($"'{query.Category}'", category.Sales);
+            median = category.Median;
         }
         else
         {
@@ -426,7 +440,7 @@ public sealed class VisualSimilarityPricingEngine(
             Price = price,
             Low = Math.Min(priced.Low, price),
             High = Math.Max(priced.High, price),
-            Level = new MarketLevel(chosen.Source, chosen.Sales.Length, median, price / priced.Price),
+            Level = new MarketLevel(chosen.Source, chosen.Sales.Length, median, price / priced.Price) { Shrinkage = shrunk },
         };
     }
 
@@ -446,7 +460,7 @@ public sealed class VisualSimilarityPricingEngine(
         if (priced.Level is { } level)
         {
             explanation.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Market level: {level.Source} sold {level.Sales} time(s), median {level.Median:0.00} {currency}; the price drawn {settings.MarketLevelWeight:P0} toward it → ×{level.Factor:0.000}."));
+                $"Market level: {level.Source} sold {level.Sales} time(s), {(level.Shrinkage is null ? "median" : $"level ({level.Shrinkage})")} {level.Median:0.00} {currency}; the price drawn {settings.MarketLevelWeight:P0} toward it → ×{level.Factor:0.000}."));
         }
 
         var calibration = calibrations?.For(context.Query.Tenant, currency);
@@ -520,11 +534,16 @@ public sealed class VisualSimilarityPricingEngine(
     private static double Estimate(double[] values, double[] weights, PriceEstimator estimator) => estimator switch
     {
         PriceEstimator.WeightedMean => WeightedStatistics.Mean(values, weights),
+        PriceEstimator.WeightedGeometricMean => WeightedStatistics.GeometricMean(values, weights),
         _ => WeightedStatistics.Quantile(values, weights, 0.5),
     };
 
-    private static string EstimatorName(PriceEstimator estimator) =>
-        estimator == PriceEstimator.WeightedMean ? "weighted mean" : "weighted median";
+    private static string EstimatorName(PriceEstimator estimator) => estimator switch
+    {
+        PriceEstimator.WeightedMean => "weighted mean",
+        PriceEstimator.WeightedGeometricMean => "weighted geometric mean",
+        _ => "weighted median",
+    };
 
     private static double[] Normalise(double[] raw)
     {

@@ -15,6 +15,19 @@ public static class WeightedStatistics
         return total > 0 ? sum / total : double.NaN;
     }
 
+    /// <summary>exp of the weighted mean of the logs; values must be positive.</summary>
+    public static double GeometricMean(ReadOnlySpan<double> values, ReadOnlySpan<double> weights)
+    {
+        double sum = 0, total = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            sum += Math.Log(Math.Max(1e-9, values[i])) * weights[i];
+            total += weights[i];
+        }
+
+        return total > 0 ? Math.Exp(sum / total) : double.NaN;
+    }
+
     /// <summary>
     /// Weighted quantile by interpolating between the midpoints of each value's weight interval,
     /// so that equal weights reproduce the usual median of an even-sized sample.

@@ -32,6 +32,12 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
     /// <summary>Where the learning rows go as CSV (features as they stood on each item's date), for analysis; null writes none.</summary>
     public TextWriter? FeaturesOut { get; init; }
 
+    /// <summary>
+    /// Where each priced item goes as one CSV row (what it sold for, the suggestion, its confidence parts and its comparables'
+    /// spread), for analysis of what predicts the error; null writes none.
+    /// </summary>
+    public TextWriter? PredictionsOut { get; init; }
+
     /// <summary>The learned layer is retrained once the history has grown by this share since the last training.</summary>
     private const double RetrainGrowth = 0.10;
     private const int CrossFitFolds = 5;
@@ -75,6 +81,11 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         }
 
         var engineOutcomes = Calibrated(priced, protocol, dated);
+        if (PredictionsOut is { } predictions)
+        {
+            WritePredictions(predictions, priced, engineOutcomes);
+        }
+
         var category = new List<Outcome>();
         var brand = new List<Outcome>();
         var expert = new List<Outcome>();
@@ -134,12 +145,19 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             }
         }
 
-        return RangeCalibration.Fit(residuals, options.CalibratedCoverage);
+        return RangeCalibration.Fit(residuals, options.CalibratedCoverage, options.CalibrationBands);
     }
 
     /// <summary>The settings that distinguish one sweep row from another.</summary>
     public static string Describe(PricingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"level={o.MarketLevelWeight:0.##} cov={o.CalibratedCoverage:0.##} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} title-model={o.TitleModel} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {(o.Estimator == PriceEstimator.WeightedMean ? "mean" : "median")}");
+        $"level={o.MarketLevelWeight:0.##} shrink={o.MarketLevelShrinkage:0.##} cov={o.CalibratedCoverage:0.##} bands={o.CalibrationBands} k={o.MaxComparables} thr={o.DefaultMinSimilarity:0.##} brand={o.BrandWeight:0.##} title={o.TitleWeight:0.##} title-model={o.TitleModel} temp={o.SimilarityTemperature:0.###} half-life={o.RecencyHalfLife.TotalDays:0}d window={o.LookbackWindow.TotalDays:0}-{o.MaxLookbackWindow.TotalDays:0}d {EstimatorName(o.Estimator)}");
+
+    private static string EstimatorName(PriceEstimator estimator) => estimator switch
+    {
+        PriceEstimator.WeightedMean => "mean",
+        PriceEstimator.WeightedGeometricMean => "geomean",
+        _ => "median",
+    };
 
     private PricingQuery QueryFor(TenantId tenant, BacktestItem item, BacktestProtocol protocol, bool dated)
     {
@@ -172,7 +190,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         var residuals = priced.Select(p => (p.Suggestion.Confidence, LogError: Math.Log((double)p.Item.Sale.SoldPrice / Math.Max(0.01, p.Final)))).ToArray();
         if (protocol == BacktestProtocol.Loo || !dated)
         {
-            var all = RangeCalibration.Fit(residuals, options.CalibratedCoverage);
+            var all = RangeCalibration.Fit(residuals, options.CalibratedCoverage, options.CalibrationBands);
             for (var i = 0; i < priced.Count; i++)
             {
                 outcomes.Add(WithCalibration(priced[i], all));
@@ -189,7 +207,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             if (i > known && priced[i].Item.Sale.SoldAt > priced[i - 1].Item.Sale.SoldAt)
             {
                 known = i;
-                calibration = RangeCalibration.Fit(residuals[..known], options.CalibratedCoverage);
+                calibration = RangeCalibration.Fit(residuals[..known], options.CalibratedCoverage, options.CalibrationBands);
             }
 
             outcomes.Add(WithCalibration(priced[i], calibration));
@@ -212,6 +230,30 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
     private static Outcome Raw(PricedItem p) => new(
         (double)p.Item.Sale.SoldPrice, p.Final, Math.Min(p.Final, (double)p.Suggestion.Range.Low), Math.Max(p.Final, (double)p.Suggestion.Range.High),
         p.Suggestion.Confidence, p.Suggestion.Fallback is not null && p.Suggestion.Fallback.Kind != FallbackKinds.WidenedWindow);
+
+    private static void WritePredictions(TextWriter writer, IReadOnlyList<PricedItem> priced, IReadOnlyList<Outcome> outcomes)
+    {
+        static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+        static string Q(string? v) => v is null ? string.Empty : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        writer.WriteLine("sale_id,sold_at,category,brand,title,actual,estimate,predicted,low,high,confidence,similarity,count,dispersion,recency,fallback,comparables,market_level,level_source,best_score,brand_share,log_spread");
+        for (var i = 0; i < priced.Count; i++)
+        {
+            var p = priced[i];
+            var s = p.Suggestion;
+            var comps = s.Comparables;
+            var logs = comps.Select(c => Math.Log(Math.Max(0.01, (double)c.AdjustedPrice))).ToArray();
+            var weights = comps.Select(c => c.Weight).ToArray();
+            var mean = logs.Length > 0 ? WeightedStatistics.Mean(logs, weights) : 0;
+            var spread = logs.Length > 0 ? Math.Sqrt(WeightedStatistics.Mean(logs.Select(l => (l - mean) * (l - mean)).ToArray(), weights)) : double.NaN;
+            writer.WriteLine(string.Join(',',
+                Q(p.Item.Sale.SaleId), p.Item.Sale.SoldAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Q(p.Item.Sale.Category), Q(p.Item.Sale.Brand), Q(p.Item.Sale.Title),
+                F((double)p.Item.Sale.SoldPrice), p.Item.Estimate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, F(p.Final), F(outcomes[i].Low), F(outcomes[i].High),
+                F(s.Confidence), F(s.ConfidenceComponents.Similarity), F(s.ConfidenceComponents.Count), F(s.ConfidenceComponents.Dispersion), F(s.ConfidenceComponents.Recency),
+                s.Fallback?.Kind ?? string.Empty, comps.Count.ToString(CultureInfo.InvariantCulture), F(s.Adjustments.MarketLevel), Q(s.Adjustments.MarketLevelSource),
+                comps.Count > 0 ? F(comps.Max(c => c.Similarity)) : string.Empty, comps.Count > 0 ? F(comps.Where(c => c.BrandMatch).Sum(c => c.Weight)) : string.Empty,
+                double.IsNaN(spread) ? string.Empty : F(spread)));
+        }
+    }
 
     /// <summary>The baselines' history: every other sale of the category the engine could have seen (its widest window).</summary>
     private IEnumerable<SaleRecord> BaselinePool(SaleRecord sale, BacktestProtocol protocol, bool dated)

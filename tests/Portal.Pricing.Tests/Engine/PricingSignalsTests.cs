@@ -67,6 +67,7 @@ public sealed class PricingSignalsTests
     {
         var fixture = new EngineFixture();
         fixture.Options.MarketLevelWeight = 0.5;
+        fixture.Options.MarketLevelShrinkage = 0;
         fixture.AddSale("a", 100m, 1, 0.9, brand: "Other");
         fixture.AddSale("b", 100m, 1, 0.9, brand: "Other");
         fixture.AddSale("c", 100m, 1, 0.9, brand: "Other");
@@ -79,6 +80,53 @@ public sealed class PricingSignalsTests
         Assert.Equal(2.0, suggestion.Adjustments.MarketLevel, 3);
         Assert.Equal("'Acme' in 'shoes'", suggestion.Adjustments.MarketLevelSource);
         Assert.Contains(suggestion.Explanation, line => line.StartsWith("Market level: 'Acme' in 'shoes' sold 1 time(s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ABrandsLevelIsTrustedByHowOftenItSoldAndDrawnTowardItsCategoryOtherwise()
+    {
+        decimal PriceWithBrandSales(int brandSales, double shrinkage)
+        {
+            var fixture = new EngineFixture();
+            fixture.Options.MarketLevelWeight = 1.0;
+            fixture.Options.MarketLevelShrinkage = shrinkage;
+            for (var i = 0; i < 9; i++)
+            {
+                fixture.AddSale("other-" + i, 100m, 1, 0.9, brand: "Other");
+            }
+
+            for (var i = 0; i < brandSales; i++)
+            {
+                fixture.AddSale("acme-" + i, 400m, 1, 0.1, brand: "Acme");
+            }
+
+            return fixture.Engine().Calculate(EngineFixture.QueryFor(brand: "Acme")).Suggestion!.Price;
+        }
+
+        var once = PriceWithBrandSales(1, shrinkage: 1);
+        var often = PriceWithBrandSales(8, shrinkage: 1);
+
+        // One sale at 400 against a category at 100: half-way (in log); eight sales: most of the way, never past the brand's own level.
+        Assert.Equal(200m, once);
+        Assert.InRange(often, 300m, 400m);
+        Assert.Equal(400m, PriceWithBrandSales(1, shrinkage: 0));
+    }
+
+    [Fact]
+    public void TheShrunkMarketLevelSaysHowMuchTheBrandWasTrusted()
+    {
+        var fixture = new EngineFixture();
+        fixture.Options.MarketLevelWeight = 0.5;
+        fixture.Options.MarketLevelShrinkage = 1;
+        fixture.AddSale("a", 100m, 1, 0.9, brand: "Other");
+        fixture.AddSale("b", 100m, 1, 0.9, brand: "Other");
+        fixture.AddSale("c", 100m, 1, 0.9, brand: "Other");
+        fixture.AddSale("brand", 400m, 1, 0.1, brand: "Acme");
+
+        var suggestion = fixture.Engine().Calculate(EngineFixture.QueryFor(brand: "Acme")).Suggestion!;
+
+        Assert.Equal("'Acme' in 'shoes'", suggestion.Adjustments.MarketLevelSource);
+        Assert.Contains(suggestion.Explanation, line => line.StartsWith("Market level: 'Acme' in 'shoes' sold 1 time(s), level (their geometric mean 400.00 trusted 50", StringComparison.Ordinal));
     }
 
     [Fact]
