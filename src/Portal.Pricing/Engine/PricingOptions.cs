@@ -58,7 +58,7 @@ public sealed record PricingOptions
     /// level. 0 takes the brand's plain median.
     /// </summary>
     [Range(0.0, 100.0)]
-    public double MarketLevelShrinkage { get; set; } = 1;
+    public double MarketLevelShrinkage { get; set; } = 0.5;
 
     /// <summary>Share of sold prices a calibrated range aims to hold (a little over 80 %, since prices drift between calibrations).</summary>
     [Range(0.5, 0.99)]
