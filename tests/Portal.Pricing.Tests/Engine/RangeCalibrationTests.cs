@@ -44,6 +44,19 @@ public sealed class RangeCalibrationTests
     }
 
     [Fact]
+    public void MoreBandsSplitTheErrorsFinerWhenThereAreEnough()
+    {
+        var random = new Random(5);
+        var residuals = Enumerable.Range(0, 300).Select(_ => (random.NextDouble(), Gaussian(random))).ToArray();
+
+        Assert.Equal(RangeCalibration.DefaultBands, RangeCalibration.Fit(residuals, 0.8)!.Bands.Count);
+        Assert.Equal(8, RangeCalibration.Fit(residuals, 0.8, maxBands: 8)!.Bands.Count);
+        // 30 errors per band at least: 300 make 10 bands, not 20.
+        Assert.Equal(10, RangeCalibration.Fit(residuals, 0.8, maxBands: 20)!.Bands.Count);
+        Assert.Single(RangeCalibration.Fit(residuals, 0.8, maxBands: 1)!.Bands);
+    }
+
+    [Fact]
     public void SkewedErrorsGetTheNarrowestRangeNotTheCentralOne()
     {
         var residuals = Enumerable.Range(0, 200).Select(i => (0.5, Math.Log(0.2 + i * 0.02))).ToArray();

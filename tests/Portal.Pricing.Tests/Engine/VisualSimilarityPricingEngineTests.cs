@@ -39,6 +39,19 @@ public sealed class VisualSimilarityPricingEngineTests
     }
 
     [Fact]
+    public void WeightedGeometricMeanIsNamedAndLiesBetweenTheMedianAndTheMean()
+    {
+        var geometric = ThreeComparables(PriceEstimator.WeightedGeometricMean).Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;
+        var mean = ThreeComparables(PriceEstimator.WeightedMean).Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;
+
+        // exp((0.9 ln 100 + 0.4 ln 200 + 0.175 ln 300) / 1.475)
+        var expected = Math.Exp((0.9 * Math.Log(100) + 0.4 * Math.Log(200) + 0.175 * Math.Log(300)) / 1.475);
+        Assert.Equal(Math.Round((decimal)expected, 2), geometric.Price);
+        Assert.True(geometric.Price < mean.Price);
+        Assert.Equal("weighted geometric mean", geometric.Adjustments.Estimator);
+    }
+
+    [Fact]
     public void WeightedMedianInterpolatesBetweenWeightMidpoints()
     {
         var suggestion = ThreeComparables(PriceEstimator.WeightedMedian).Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;

@@ -30,4 +30,13 @@ public sealed class WeightedStatisticsTests
     {
         Assert.Equal(17.5, WeightedStatistics.Mean([10, 20], [1, 3]), 10);
     }
+
+    [Fact]
+    public void GeometricMeanIsWeightedInLogs()
+    {
+        // exp((ln 10 + 3 ln 1000) / 4) = 10^(10/4)
+        Assert.Equal(Math.Pow(10, 2.5), WeightedStatistics.GeometricMean([10, 1000], [1, 3]), 6);
+        // A far-off price pulls it less than it pulls the mean.
+        Assert.True(WeightedStatistics.GeometricMean([100, 100, 10_000], [1, 1, 1]) < WeightedStatistics.Mean([100, 100, 10_000], [1, 1, 1]) / 5);
+    }
 }

@@ -89,6 +89,33 @@ public sealed class BacktesterTests
     }
 
     [Fact]
+    public void PredictionsOutWritesOnePricedItemPerRowWithItsRangeAndConfidence()
+    {
+        var (index, items) = History();
+        using var predictions = new StringWriter();
+        var options = new PricingOptions();
+
+        var report = new Backtester(index, new VisualSimilarityPricingEngine(index, Options.Create(options), new FakeTimeProvider(Start.AddYears(3))), options)
+        {
+            PredictionsOut = predictions,
+        }.Run(Tenant, items, BacktestProtocol.Time, dated: true);
+
+        var lines = predictions.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var header = lines[0].Split(',');
+        Assert.Equal(report.N + 1, lines.Length);
+        var last = lines[^1].Split(',');
+        Assert.Equal(header.Length, last.Length);
+        var actual = double.Parse(last[Array.IndexOf(header, "actual")], System.Globalization.CultureInfo.InvariantCulture);
+        var estimate = double.Parse(last[Array.IndexOf(header, "estimate")], System.Globalization.CultureInfo.InvariantCulture);
+        var low = double.Parse(last[Array.IndexOf(header, "low")], System.Globalization.CultureInfo.InvariantCulture);
+        var high = double.Parse(last[Array.IndexOf(header, "high")], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(actual * 1.1, estimate, 1);
+        Assert.True(low < high);
+        // Each row is the item priced as of its own date: the last auction's lots come last.
+        Assert.Equal(Start.AddDays(7 * 19).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last[Array.IndexOf(header, "sold_at")]);
+    }
+
+    [Fact]
     public void CalibrateFitsTheTenantsRangesFromItsTimeOrderedErrors()
     {
         var (index, items) = History();
