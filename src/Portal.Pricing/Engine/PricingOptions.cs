@@ -46,8 +46,8 @@ public sealed record PricingOptions
     public double SimilarityTemperature { get; set; } = 0.05;
 
     /// <summary>
-    /// How far (0–1, in log scale) the comparables' price is drawn toward the item's market level: the brand's median in the
-    /// category, else the brand's, else the category's. 0 turns it off.
+    /// How far (0–1, in log scale) the comparables' price is drawn toward the item's market level: the brand's level in the
+    /// category, else the brand's, else the category's median (see <see cref="MarketLevelShrinkage"/>). 0 turns it off.
     /// </summary>
     [Range(0.0, 1.0)]
     public double MarketLevelWeight { get; set; } = 0.5;

@@ -359,7 +359,10 @@ public sealed class VisualSimilarityPricingEngine(
         return level;
     }
 
-    /// <summary>A level the tenant's history sets for the item: the brand's median in the category, else the brand's, else the category's.</summary>
+    /// <summary>
+    /// A level the tenant's history sets for the item: the brand's in the category, else the brand's, else the category's median;
+    /// a brand's level is shrunk toward the category's by its count (<see cref="PricingOptions.MarketLevelShrinkage"/>).
+    /// </summary>
     private sealed record MarketLevel(string Source, int Sales, double Median, double Factor)
     {
         /// <summary>How a brand's level was drawn toward its category's (empirical Bayes); null for a plain median.</summary>
