@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Portal.Web.Identity;
 
@@ -102,12 +104,20 @@ public static class PortalAuthentication
     {
         var azureAd = builder.Configuration.GetSection("AzureAd");
         var missing = RequiredAzureAdKeys.Where(key => string.IsNullOrWhiteSpace(azureAd[key])).Select(key => $"AzureAd:{key}").ToList();
+        // The sign-in redeems its authorization code as a confidential client: a secret, or certificates per Microsoft.Identity.Web.
+        if (string.IsNullOrWhiteSpace(azureAd["ClientSecret"]) && !azureAd.GetSection("ClientCredentials").GetChildren().Any())
+        {
+            missing.Add("AzureAd:ClientSecret (or AzureAd:ClientCredentials)");
+        }
+
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
                 $"The Entra ID sign-in ({ConfigurationKey} = EntraId) needs configuration: missing {string.Join(", ", missing)}. " +
-                "Set them (e.g. environment variables AzureAd__Instance, AzureAd__TenantId, AzureAd__ClientId).");
+                "Set them (e.g. environment variables AzureAd__Instance, AzureAd__TenantId, AzureAd__ClientId, AzureAd__ClientSecret).");
         }
+
+        RequireHttpsInstance(azureAd);
 
         builder.Services.AddOptions<TenancyOptions>()
             .Bind(builder.Configuration.GetSection(TenancyOptions.SectionName))
@@ -128,9 +138,24 @@ public static class PortalAuthentication
                 ? JwtBearerDefaults.AuthenticationScheme
                 : CookieAuthenticationDefaults.AuthenticationScheme);
 
-        // Entra ID app roles arrive in the "roles" claim.
-        builder.Services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o => o.TokenValidationParameters.RoleClaimType = "roles");
-        builder.Services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TokenValidationParameters.RoleClaimType = "roles");
+        // Entra ID app roles arrive in the "roles" claim, kept under that name: with the handlers' default inbound mapping it
+        // would become ClaimTypes.Role and no role would ever match. Pages sign in with the authorization code flow and PKCE
+        // (the ID token comes from the token endpoint, never through the browser), not Microsoft.Identity.Web's default
+        // implicit id_token.
+        builder.Services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+        {
+            o.ResponseType = OpenIdConnectResponseType.Code;
+            o.UsePkce = true;
+            // Microsoft.Identity.Web sets its own token handler, which MapInboundClaims does not reach: a handler of our own.
+            o.MapInboundClaims = false;
+            o.TokenHandler = new JsonWebTokenHandler { MapInboundClaims = false };
+            o.TokenValidationParameters.RoleClaimType = "roles";
+        });
+        builder.Services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters.RoleClaimType = "roles";
+        });
         builder.Services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
         {
             o.LoginPath = LoginPath;
@@ -151,6 +176,20 @@ public static class PortalAuthentication
                 return deny(context);
             };
         });
+    }
+
+    /// <summary>
+    /// <c>AzureAd:Instance</c> must be an absolute HTTPS URL: the identity provider's metadata and signing keys come from it.
+    /// Checked at start, because otherwise the OpenID Connect handler throws on every request, anonymous ones included.
+    /// </summary>
+    internal static void RequireHttpsInstance(IConfigurationSection azureAd)
+    {
+        var instance = azureAd["Instance"];
+        if (!Uri.TryCreate(instance, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException(
+                $"AzureAd:Instance '{instance}' is not an absolute HTTPS URL (e.g. https://login.microsoftonline.com/): the identity provider's metadata and signing keys must come over HTTPS.");
+        }
     }
 
     internal static bool IsApiRequest(HttpRequest request) =>

@@ -13,6 +13,7 @@ public sealed class ConfiguredPortalFactory(string environment, IReadOnlyDiction
         ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
         ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000001",
         ["AzureAd:ClientId"] = "00000000-0000-0000-0000-000000000002",
+        ["AzureAd:ClientSecret"] = "dummy-secret",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

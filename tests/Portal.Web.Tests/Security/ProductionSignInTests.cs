@@ -88,6 +88,7 @@ public sealed class StartupRefusalTests
             ["AzureAd:Instance"] = "",
             ["AzureAd:TenantId"] = "",
             ["AzureAd:ClientId"] = "",
+            ["AzureAd:ClientSecret"] = "",
         });
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
@@ -96,6 +97,18 @@ public sealed class StartupRefusalTests
         Assert.Contains("AzureAd:Instance", message);
         Assert.Contains("AzureAd:TenantId", message);
         Assert.Contains("AzureAd:ClientId", message);
+        Assert.Contains("AzureAd:ClientSecret", message);
+    }
+
+    [Fact]
+    public async Task AnIdentityProviderInstanceOverPlainHttpFailsAtStartInsteadOfEveryRequest()
+    {
+        var settings = new Dictionary<string, string?>(ConfiguredPortalFactory.DummyAzureAd) { ["AzureAd:Instance"] = "http://login.example/" };
+        await using var factory = new ConfiguredPortalFactory("Production", settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("AzureAd:Instance 'http://login.example/' is not an absolute HTTPS URL", error.ToString());
     }
 
     [Fact]
