@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace Portal.Testing.Aws;
 
 /// <summary>
-/// dynalite (DynamoDB-compatible) or s3rver (S3-compatible), the pinned versions in <c>tests/tools/package.json</c>, started as a
-/// child process on a free loopback port and killed on dispose. The packages are installed with <c>npm ci</c> on first use when
+/// dynalite (DynamoDB-compatible), s3rver (S3-compatible) or the Entra-shaped OpenID Connect provider (oauth2-mock-server), the
+/// pinned versions in <c>tests/tools/package.json</c>, started as a child process on a free loopback port and killed on dispose. The packages are installed with <c>npm ci</c> on first use when
 /// <c>node_modules</c> is missing (the continuous-integration script installs them up front).
 /// </summary>
 public sealed class NodeTestServer : IAsyncDisposable
@@ -15,19 +15,19 @@ public sealed class NodeTestServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string? _dataDirectory;
 
-    private NodeTestServer(Process process, int port, string? dataDirectory)
+    private NodeTestServer(Process process, int port, string? dataDirectory, string scheme)
     {
         _process = process;
         _dataDirectory = dataDirectory;
-        ServiceUrl = $"http://127.0.0.1:{port}";
+        ServiceUrl = $"{scheme}://127.0.0.1:{port}";
     }
 
-    /// <summary><c>http://127.0.0.1:PORT</c>, as the SDKs' <c>ServiceURL</c> takes it.</summary>
+    /// <summary><c>http://127.0.0.1:PORT</c> (https for a server given a certificate), as the SDKs' <c>ServiceURL</c> takes it.</summary>
     public string ServiceUrl { get; }
 
     /// <summary>dynalite, in memory.</summary>
     public static Task<NodeTestServer> StartDynaliteAsync(CancellationToken cancellationToken = default) =>
-        StartAsync("dynalite", Path.Combine("dynalite", "cli.js"), port =>
+        StartAsync("dynalite", Path.Combine("node_modules", "dynalite", "cli.js"), port =>
             ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
              // Tables become ACTIVE at once (dynalite's default is half a second), so fixtures need not wait.
              "--createTableMs", "0", "--updateTableMs", "0", "--deleteTableMs", "0"], null, cancellationToken);
@@ -36,10 +36,20 @@ public sealed class NodeTestServer : IAsyncDisposable
     public static Task<NodeTestServer> StartS3rverAsync(CancellationToken cancellationToken = default)
     {
         var directory = Directory.CreateTempSubdirectory("portal-s3rver-").FullName;
-        return StartAsync("s3rver", Path.Combine("s3rver", "bin", "s3rver.js"), port =>
+        return StartAsync("s3rver", Path.Combine("node_modules", "s3rver", "bin", "s3rver.js"), port =>
             ["--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", directory, "--silent"],
             directory, cancellationToken, S3rverTestKeysPreload());
     }
+
+    /// <summary>
+    /// <c>tests/tools/entra-test-provider.mjs</c>: oauth2-mock-server laid out like Entra ID (per-tenant metadata, issuer
+    /// <c>{ServiceUrl}/{tid}/v2.0</c>, the <c>oauth2/v2.0</c> endpoints), its claims chosen by the test.
+    /// Served over HTTPS with the given PEM certificate and key.
+    /// </summary>
+    public static Task<NodeTestServer> StartEntraTestProviderAsync(string certificatePemFile, string keyPemFile, CancellationToken cancellationToken = default) =>
+        StartAsync("the OpenID Connect provider", "entra-test-provider.mjs", port =>
+            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cert", certificatePemFile, "--key", keyPemFile],
+            null, cancellationToken, scheme: "https");
 
     /// <summary>s3rver 3.7 knows only the access key <c>S3RVER</c> (and does not check v4 signatures): a preload registers
     /// <see cref="TestAwsKeys"/> as well, so every client of the tests signs with the same dummy keys.</summary>
@@ -66,7 +76,7 @@ public sealed class NodeTestServer : IAsyncDisposable
         throw new InvalidOperationException("tests/tools/package.json was not found above " + AppContext.BaseDirectory + ".");
     }
 
-    private static async Task<NodeTestServer> StartAsync(string tool, string script, Func<int, string[]> arguments, string? dataDirectory, CancellationToken cancellationToken, string[]? nodeArguments = null)
+    private static async Task<NodeTestServer> StartAsync(string tool, string script, Func<int, string[]> arguments, string? dataDirectory, CancellationToken cancellationToken, string[]? nodeArguments = null, string scheme = "http")
     {
         var tools = ToolsDirectory();
         await EnsureInstalledAsync(tools, cancellationToken);
@@ -83,7 +93,7 @@ public sealed class NodeTestServer : IAsyncDisposable
             start.ArgumentList.Add(nodeArgument);
         }
 
-        start.ArgumentList.Add(Path.Combine(tools, "node_modules", script));
+        start.ArgumentList.Add(Path.Combine(tools, script));
         foreach (var argument in arguments(port))
         {
             start.ArgumentList.Add(argument);
@@ -96,7 +106,7 @@ public sealed class NodeTestServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new NodeTestServer(process, port, dataDirectory);
+        var server = new NodeTestServer(process, port, dataDirectory, scheme);
         try
         {
             await WaitForPortAsync(process, tool, port, cancellationToken);
@@ -130,7 +140,8 @@ public sealed class NodeTestServer : IAsyncDisposable
                 }
             }
 
-            if (File.Exists(Path.Combine(tools, "node_modules", "dynalite", "cli.js")) && File.Exists(Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js")))
+            if (File.Exists(Path.Combine(tools, "node_modules", "dynalite", "cli.js")) && File.Exists(Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js"))
+                && File.Exists(Path.Combine(tools, "node_modules", "oauth2-mock-server", "package.json")))
             {
                 return;
             }

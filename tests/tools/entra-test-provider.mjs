@@ -12,18 +12,28 @@
 //   GET  /{tenant}/discovery/v2.0/keys                     the signing keys
 //   GET  /{tenant}/oauth2/v2.0/logout                      ends the session: back to post_logout_redirect_uri
 // Every token gets tid and iss = {origin}/{tid}/v2.0 (tid from the claims, else the path's tenant) and ver 2.0; a claim
-// given as null is removed. Usage: node entra-test-provider.mjs --port PORT
-import { createServer } from 'node:http';
+// given as null is removed. HTTPS with --cert and --key (PEM files), as Entra is; plain HTTP without them.
+// Usage: node entra-test-provider.mjs --port PORT [--cert CERT.pem --key KEY.pem]
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { OAuth2Issuer, OAuth2Service } from 'oauth2-mock-server';
 
-const portIndex = process.argv.indexOf('--port');
-const port = portIndex > 0 ? Number(process.argv[portIndex + 1]) : NaN;
-if (!Number.isInteger(port) || port <= 0) {
-  console.error('usage: node entra-test-provider.mjs --port PORT');
+function argument(name) {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+const port = Number(argument('--port'));
+const certFile = argument('--cert');
+const keyFile = argument('--key');
+if (!Number.isInteger(port) || port <= 0 || (certFile === undefined) !== (keyFile === undefined)) {
+  console.error('usage: node entra-test-provider.mjs --port PORT [--cert CERT.pem --key KEY.pem]');
   process.exit(2);
 }
 
-const origin = `http://127.0.0.1:${port}`;
+const tls = certFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined;
+const origin = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 const multiTenant = new Set(['organizations', 'common']);
 
 const issuer = new OAuth2Issuer();
@@ -118,7 +128,7 @@ function escapeHtml(text) {
 }
 
 const handler = service.requestHandler;
-createServer((req, res) => {
+const listener = (req, res) => {
   const url = new URL(req.url ?? '/', origin);
   const match = /^\/([A-Za-z0-9._-]+)\/(.+?)\/?$/.exec(url.pathname);
   if (match && match[2] === 'v2.0/.well-known/openid-configuration' && req.method === 'GET') {
@@ -150,4 +160,5 @@ createServer((req, res) => {
   }
 
   handler(req, res);
-}).listen(port, '127.0.0.1');
+};
+(tls ? createHttpsServer(tls, listener) : createHttpServer(listener)).listen(port, '127.0.0.1');
