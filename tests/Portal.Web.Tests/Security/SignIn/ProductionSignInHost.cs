@@ -32,6 +32,9 @@ public sealed partial class ProductionSignInHost : IAsyncLifetime
     /// <summary>Another customer directory, mapped to the tenant <c>other</c>.</summary>
     public const string OtherDirectory = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
 
+    /// <summary>The portal operator's own directory, where the event publisher app is registered (in no <c>Tenancy:Map</c>).</summary>
+    public const string OperatorDirectory = "c2d7a1f0-5b6e-4e8a-8f3d-7a9b0c1d2e3f";
+
     /// <summary>A directory that signs in fine but is in no <c>Tenancy:Map</c>.</summary>
     public const string UnmappedDirectory = "6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b";
 
@@ -107,11 +110,14 @@ public sealed partial class ProductionSignInHost : IAsyncLifetime
         ["roles"] = roles,
     };
 
-    /// <summary>An access token for the portal's API: a person's claims with the portal as audience, signed by the provider.</summary>
+    /// <summary>
+    /// An access token for the portal's API: a person's claims with the portal as audience, signed by the provider, from
+    /// the token endpoint of their <c>tid</c> (of <see cref="DemoDirectory"/> when the claims leave it out).
+    /// </summary>
     public Task<string> AccessTokenAsync(Dictionary<string, object?> claims)
     {
         var withAudience = new Dictionary<string, object?>(claims) { ["aud"] = ClientId };
-        return Provider.MintAsync((string)claims["tid"]!, withAudience);
+        return Provider.MintAsync(claims.GetValueOrDefault("tid") as string ?? DemoDirectory, withAudience);
     }
 
     /// <summary>An HTTP client that acts like a browser: keeps cookies, trusts only this run's certificate, follows nothing by itself.</summary>
@@ -199,6 +205,7 @@ public sealed partial class ProductionSignInHost : IAsyncLifetime
             builder.UseSetting("Tenancy:ClaimType", "tid");
             builder.UseSetting($"Tenancy:Map:{DemoDirectory}", "demo");
             builder.UseSetting($"Tenancy:Map:{OtherDirectory}", "other");
+            builder.UseSetting("Sync:KnownTenants:0", "other");
             builder.ConfigureTestServices(services =>
             {
                 // The portal's back channels (metadata, keys, code redemption, Microsoft.Identity.Web's issuer metadata)
