@@ -150,6 +150,14 @@ public static class PortalAuthentication
             o.MapInboundClaims = false;
             o.TokenHandler = new JsonWebTokenHandler { MapInboundClaims = false };
             o.TokenValidationParameters.RoleClaimType = "roles";
+            // A sign-in the provider refused or whose ID token did not validate (the handler has logged why): the
+            // access-denied page, not an unhandled exception and a server error.
+            o.Events.OnRemoteFailure = context =>
+            {
+                context.Response.Redirect(AccessDeniedPath);
+                context.HandleResponse();
+                return Task.CompletedTask;
+            };
         });
         builder.Services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
