@@ -66,11 +66,21 @@ public static class PricingEndpoints
         {
             return TooLarge($"The request is larger than {settings.MaxRequestBytes} bytes.");
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's framing errors (400) and a body that stopped arriving (408): the caller's problem, never a 500.
+            return Results.Problem(statusCode: ex.StatusCode, title: "Unreadable request body", detail: ex.Message);
+        }
         catch (InvalidDataException ex)
         {
             return ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
                 ? TooLarge($"The request exceeds a limit: {ex.Message}")
-                : Results.ValidationProblem(new Dictionary<string, string[]> { ["form"] = [$"Malformed multipart body: {ex.Message}"] });
+                : MalformedBody(ex.Message);
+        }
+        catch (IOException ex)
+        {
+            // The multipart reader ends with an IOException when the body stops before its closing boundary.
+            return MalformedBody(ex.Message);
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -141,6 +151,9 @@ public static class PricingEndpoints
             _ => Results.Problem(outcome.Detail),
         };
     }
+
+    private static IResult MalformedBody(string reason) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { ["form"] = [$"Malformed multipart body: {reason}"] });
 
     private static IResult TooLarge(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: detail);
