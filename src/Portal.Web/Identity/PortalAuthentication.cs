@@ -59,15 +59,26 @@ public static class PortalAuthentication
             AddEntraId(builder);
         }
 
+        builder.Services.AddOptions<PlatformAdminOptions>()
+            .Bind(builder.Configuration.GetSection(PlatformAdminOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PlatformAdminOptions>, PlatformAdminOptions.Validator>();
+        builder.Services.AddTransient<IClaimsTransformation, PortalClaimsTransformation>();
         builder.Services.AddPortalPolicies();
     }
 
-    /// <summary>The default policy (signed in with a tenant) and the role policies every page and endpoint uses.</summary>
+    /// <summary>
+    /// The default policy (signed in with a tenant) and the role policies every page and endpoint names: no endpoint relies on
+    /// the default (a test enumerates them all), so a new one cannot silently open to every role.
+    /// </summary>
     public static IServiceCollection AddPortalPolicies(this IServiceCollection services)
     {
+        var tenantUser = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(PortalClaims.Tenant).Build();
         services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(PortalClaims.Tenant).Build())
+            .SetDefaultPolicy(tenantUser)
             .AddPolicy(PortalPolicies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(PortalPolicies.TenantUser, tenantUser)
+            .AddPolicy(PortalPolicies.Images, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Pricing, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Sales, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Analyst, PortalRoles.Manager, PortalRoles.Ops, PortalRoles.Admin))
             .AddPolicy(PortalPolicies.Trends, p => p.RequireClaim(PortalClaims.Tenant).RequireRole(PortalRoles.Manager, PortalRoles.Admin))
@@ -123,7 +134,8 @@ public static class PortalAuthentication
             .Bind(builder.Configuration.GetSection(TenancyOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ClaimType), "Tenancy:ClaimType is required.")
             .ValidateOnStart();
-        builder.Services.AddTransient<IClaimsTransformation, TenantClaimsTransformation>();
+        // Run by PortalClaimsTransformation, the one transformation registered (ASP.NET Core resolves only one).
+        builder.Services.AddTransient<TenantClaimsTransformation>();
 
         var authentication = builder.Services.AddAuthentication(options =>
         {

@@ -16,8 +16,8 @@ public sealed class DeadLetterRedriverTests : IDisposable
     private const string Payload = "{ \"id\": \"e-1\", \"detail\": { \"tenantId\": \"acme\", \"note\": \"caf\u00e9\" } }";
     private static readonly TenantId Acme = new("acme");
     private static readonly TenantId Globex = new("globex");
-    private static readonly DeadLetterActor AcmeOps = new("ops@acme", Acme, IsAdmin: false);
-    private static readonly DeadLetterActor Admin = new("admin@acme", Acme, IsAdmin: true);
+    private static readonly DeadLetterActor AcmeOps = new("ops@acme", Acme, IsPlatformAdmin: false);
+    private static readonly DeadLetterActor Admin = new("admin@acme", Acme, IsPlatformAdmin: true);
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly SqliteDeadLetterStore _store;

@@ -6,7 +6,7 @@ namespace Portal.Infrastructure.Sync.Redrive;
 
 /// <summary>
 /// Redrives and discards dead letters for the Dead-letters page. A redrive re-submits the stored payload byte for byte through
-/// the pipeline with origin <c>redrive</c>, restricted to the actor's tenant (an Admin: the letter's tenant), then marks the
+/// the pipeline with origin <c>redrive</c>, restricted to the actor's tenant (a platform admin: the letter's tenant), then marks the
 /// letter redriven with the actor and the new outcome as its note; a letter rejected again is dead-lettered anew by the
 /// pipeline. Both actions are audited in the store (who, when, why) and in the log. Without a pipeline in the process (no
 /// <see cref="IEventSubmitter"/> registered) letters can still be listed and discarded, not redriven.
@@ -35,7 +35,7 @@ public sealed partial class DeadLetterRedriver(IDeadLetterStore store, ILogger<D
             return new RedriveResult(id, RedriveStatus.NotFound, null, $"This dead letter is already {letter.Status.ToString().ToLowerInvariant()}.");
         }
 
-        var origin = new EventSubmissionOrigin(EventSubmissionOrigin.Redrive, actor.IsAdmin ? letter.Tenant : actor.Tenant, actor.Name);
+        var origin = new EventSubmissionOrigin(EventSubmissionOrigin.Redrive, actor.IsPlatformAdmin ? letter.Tenant : actor.Tenant, actor.Name);
         EventSubmissionResult result;
         try
         {

@@ -192,19 +192,42 @@ public sealed class DeadLettersPageTests : PortalComponentTestBase, IDisposable
     }
 
     [Fact]
-    public async Task AnAdminSeesEveryTenantAndRedrivesWithinTheLettersTenant()
+    public async Task ACustomersAdminSeesOnlyTheirTenantsLetters()
     {
         SignIn("admin@example.test", PortalRoles.Admin);
         await AddAsync(TenantValue, "e-1", DeadLetterCategory.Schema, "bad");
+        var foreign = await AddAsync(Other, "e-9", DeadLetterCategory.Schema, "other tenant's");
+        var orphan = await AddOrphanAsync("e-0");
+
+        var cut = Render<DeadLettersPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["e-1"], EventIds(cut)));
+        Assert.Equal("1 dead letter", cut.Find("[data-testid=total]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=tenant]"));
+        foreach (var id in new[] { foreign, orphan })
+        {
+            await cut.InvokeAsync(() => cut.Instance.RedriveAsync([id]));
+            Assert.Equal($"#{id}: No dead letter with this id in your scope.", cut.Find("[data-testid=redrive-result]").TextContent.Trim());
+        }
+
+        Assert.Empty(_submitter.Calls);
+    }
+
+    [Fact]
+    public async Task APlatformAdminSeesEveryTenantAndLettersOfNoTenantAndRedrivesWithinTheLettersTenant()
+    {
+        SignIn("platform@example.test", PortalRoles.Admin, PortalRoles.PlatformAdmin);
+        await AddAsync(TenantValue, "e-1", DeadLetterCategory.Schema, "bad");
+        await AddOrphanAsync("e-0");
         await AddAsync(Other, "e-9", DeadLetterCategory.UnknownTenant, "unknown");
         var cut = Render<DeadLettersPage>();
-        cut.WaitForAssertion(() => Assert.Equal(["e-9", "e-1"], EventIds(cut)));
-        Assert.Equal([Other, TenantValue], cut.FindAll("[data-testid=tenant]").Select(c => c.TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal(["e-9", "e-0", "e-1"], EventIds(cut)));
+        Assert.Equal([Other, "–", TenantValue], cut.FindAll("[data-testid=tenant]").Select(c => c.TextContent.Trim()));
 
         Row(cut, "e-9").QuerySelector("[data-testid=redrive]")!.Click();
 
         cut.WaitForAssertion(() => Assert.Single(_submitter.Calls));
-        Assert.Equal(new EventSubmissionOrigin(EventSubmissionOrigin.Redrive, new TenantId(Other), "admin@example.test"), _submitter.Calls.Single().Origin);
+        Assert.Equal(new EventSubmissionOrigin(EventSubmissionOrigin.Redrive, new TenantId(Other), "platform@example.test"), _submitter.Calls.Single().Origin);
     }
 
     public new void Dispose()
@@ -232,6 +255,20 @@ public sealed class DeadLettersPageTests : PortalComponentTestBase, IDisposable
             FailedAt = _time.GetUtcNow(),
         }, CancellationToken.None);
 
+    /// <summary>A letter whose tenant is unknown (an event naming no known tenant, submitted by the publisher app).</summary>
+    private Task<long> AddOrphanAsync(string eventId) =>
+        _store.AddAsync(new NewDeadLetter
+        {
+            Tenant = null,
+            EventId = eventId,
+            DetailType = "product.sold",
+            Category = DeadLetterCategory.UnknownTenant,
+            Reason = "unknown tenant 'nobody'",
+            Payload = SoldPayload.Replace("e-1", eventId, StringComparison.Ordinal),
+            Transport = EventSubmissionOrigin.Http,
+            FailedAt = _time.GetUtcNow(),
+        }, CancellationToken.None);
+
     private static IReadOnlyList<AngleSharp.Dom.IElement> Rows(IRenderedComponent<DeadLettersPage> cut) =>
         [.. cut.FindAll("[data-testid=dead-letters] tbody tr").Where(r => r.QuerySelector("[data-testid=event-id]") is not null)];
 
@@ -242,10 +279,10 @@ public sealed class DeadLettersPageTests : PortalComponentTestBase, IDisposable
     private static string Cell(AngleSharp.Dom.IElement row, string testId) => row.QuerySelector($"[data-testid={testId}]")!.TextContent.Trim();
 
     /// <summary>Roles replace the claims in bunit's test identity, so the tenant claim is set last.</summary>
-    private void SignIn(string name, string role)
+    private void SignIn(string name, params string[] roles)
     {
         Authorization.SetAuthorized(name);
-        Authorization.SetRoles(role);
+        Authorization.SetRoles(roles);
         Authorization.SetClaims(new System.Security.Claims.Claim(PortalClaims.Tenant, TenantValue));
     }
 }

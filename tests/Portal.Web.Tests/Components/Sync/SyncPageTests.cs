@@ -106,9 +106,20 @@ public sealed class SyncPageTests : PortalComponentTestBase
     }
 
     [Fact]
-    public void AnAdminMaySwitchToEveryTenant()
+    public void ACustomersAdminCannotSwitchToEveryTenant()
     {
         SignIn("admin@example.test", PortalRoles.Admin);
+        var cut = Render<SyncPage>();
+
+        Assert.Equal(new TenantId(TenantValue), Assert.Single(_monitor.Calls));
+        Assert.Empty(cut.FindAll("[data-testid=all-tenants]"));
+        Assert.Equal($"Tenant {TenantValue} · last hour", Text(cut, "scope"));
+    }
+
+    [Fact]
+    public void APlatformAdminMaySwitchToEveryTenant()
+    {
+        SignIn("platform@example.test", PortalRoles.Admin, PortalRoles.PlatformAdmin);
         var cut = Render<SyncPage>();
         Assert.Equal(new TenantId(TenantValue), Assert.Single(_monitor.Calls));
 
@@ -133,10 +144,10 @@ public sealed class SyncPageTests : PortalComponentTestBase
     private static string Text(IRenderedComponent<SyncPage> cut, string testId) => cut.Find($"[data-testid={testId}]").TextContent.Trim();
 
     /// <summary>Roles replace the claims in bunit's test identity, so the tenant claim is set last.</summary>
-    private void SignIn(string name, string role)
+    private void SignIn(string name, params string[] roles)
     {
         Authorization.SetAuthorized(name);
-        Authorization.SetRoles(role);
+        Authorization.SetRoles(roles);
         Authorization.SetClaims(new System.Security.Claims.Claim(PortalClaims.Tenant, TenantValue));
     }
 }
