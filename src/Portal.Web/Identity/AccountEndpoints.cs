@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Identity;
 
-/// <summary><c>/account/login</c>, <c>/account/logout</c> and, in Development, <c>/account/dev-login/switch</c>.</summary>
+/// <summary><c>/account/login</c>, <c>/account/logout</c> (POST with antiforgery) and, in Development, <c>/account/dev-login/switch</c>.</summary>
 public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder endpoints)
@@ -21,8 +22,16 @@ public static class AccountEndpoints
                 : Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [OpenIdConnectDefaults.AuthenticationScheme]);
         });
 
-        account.MapMethods("/logout", ["GET", "POST"], (HttpContext http) =>
+        // POST with the antiforgery token of the sign-out form only: a link or another site's form cannot sign anyone out.
+        // Validated here rather than by the middleware, which only checks endpoints that bind a form.
+        account.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign-out refused",
+                    detail: "Sign out with the portal's sign-out button: the request carries no valid antiforgery token.");
+            }
+
             if (mode == PortalAuthenticationMode.Development)
             {
                 http.Response.Cookies.Delete(DevelopmentAuthenticationHandler.CookieName);
@@ -53,12 +62,17 @@ public static class AccountEndpoints
         return endpoints;
     }
 
-    /// <summary>Only a local path is followed after sign-in (no open redirect).</summary>
+    /// <summary>
+    /// Only a local path is followed after sign-in (no open redirect): it starts with one <c>/</c> not followed by another
+    /// <c>/</c>, and holds no backslash (browsers read <c>\</c> as <c>/</c>) and no control character (browsers drop tab,
+    /// CR and LF, so <c>/&lt;TAB&gt;/host</c> becomes <c>//host</c>; CR and LF cannot be in a header at all). Anything else is <c>/</c>.
+    /// </summary>
     internal static string LocalOrRoot(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl)
         && returnUrl[0] == '/'
-        && (returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\'))
-        && !returnUrl.Contains("://", StringComparison.Ordinal)
+        && (returnUrl.Length == 1 || returnUrl[1] != '/')
+        && !returnUrl.Contains('\\', StringComparison.Ordinal)
+        && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }
