@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -9,6 +11,7 @@ using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;
 using Portal.Web.Health;
 using Portal.Web.Identity;
+using Portal.Web.Security;
 using Portal.Web.Telemetry;
 
 namespace Portal.Web;
@@ -33,6 +36,9 @@ public static class WebServiceExtensions
             // A little above the 30 MB request limit so the endpoint, not Kestrel, answers with a problem document.
             kestrel.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
 
+        builder.Services.AddPortalForwardedHeaders(builder.Configuration);
+        // Secure whenever the request is https (directly or through a configured proxy); the default marks it never.
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         AddAuthenticationServices(builder);
         var health = builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
@@ -50,9 +56,12 @@ public static class WebServiceExtensions
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // First: behind a configured TLS-terminating proxy the request is https before HSTS, cookies and redirects look at it.
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseExceptionHandler(ErrorEndpoints.Path, createScopeForErrors: true);
             app.UseHsts();
         }
 
@@ -60,9 +69,11 @@ public static class WebServiceExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapOpenApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        // Every endpoint names its policy or says it is anonymous (a test enumerates them): files and health are public.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync })
+            .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
@@ -73,13 +84,28 @@ public static class WebServiceExtensions
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous();
         app.MapPricingApi();
         app.MapEventsApi();
         app.MapTrendsApi();
         app.MapImages();
         app.MapAccount();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapErrorPage();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(BlazorPlumbingIsAnonymous);
         return app;
+    }
+
+    /// <summary>
+    /// The Blazor Server plumbing (hub, negotiate, scripts) is anonymous, explicitly: each page authorizes itself by its
+    /// <c>[Authorize(Policy = …)]</c>, and a page without one stays without (the endpoint test then fails).
+    /// </summary>
+    private static void BlazorPlumbingIsAnonymous(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<ComponentTypeMetadata>().Any() || endpoint.Metadata.OfType<IAuthorizeData>().Any() || endpoint.Metadata.OfType<IAllowAnonymous>().Any())
+        {
+            return;
+        }
+
+        endpoint.Metadata.Add(new AllowAnonymousAttribute());
     }
 }

@@ -23,7 +23,7 @@ public static class ImageEndpoints
 
             http.Response.Headers.CacheControl = "private, max-age=86400, immutable";
             return Results.Stream(image.Content, image.ContentType);
-        }).RequireAuthorization().ExcludeFromDescription();
+        }).RequireAuthorization(PortalPolicies.Images).ExcludeFromDescription();
         return endpoints;
     }
 }

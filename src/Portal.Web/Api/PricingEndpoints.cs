@@ -12,7 +12,7 @@ public static class PricingEndpoints
 {
     public static IEndpointRouteBuilder MapPricingApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/pricing").RequireAuthorization().WithTags("Pricing");
+        var group = endpoints.MapGroup("/api/pricing").RequireAuthorization(PortalPolicies.Pricing).WithTags("Pricing");
         group.MapPost("/calculate", CalculateAsync)
             .DisableAntiforgery()
             .WithName("CalculatePricing")

@@ -7,6 +7,7 @@ using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Pricing.Ports;
+using Portal.Web.Identity;
 
 namespace Portal.Web.Health;
 
@@ -68,9 +69,15 @@ public static class HealthResponseWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>The status alone for anyone; the checks with their data (paths, counts, errors) for Ops and platform admins only.</summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (!context.User.IsInRole(PortalRoles.Ops) && !context.User.IsInRole(PortalRoles.PlatformAdmin))
+        {
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, Json));
+        }
+
         var body = new
         {
             status = report.Status.ToString(),
