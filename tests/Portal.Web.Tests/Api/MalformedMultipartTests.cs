@@ -90,6 +90,27 @@ public sealed class MalformedMultipartTests(MalformedMultipartTests.KestrelPorta
     }
 
     [Fact]
+    public async Task AFormWithAPhotoCutBeforeItsClosingBoundaryIsA400ProblemDetail()
+    {
+        // The probe: a real form (photo, category, condition) whose last 200 bytes never come.
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Portal.Infrastructure.Demo.DemoSamples.ShoePhoto.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } }, "images", "shoes.jpg" },
+            { new StringContent("shoes"), "category" },
+            { new StringContent("very_good"), "condition" },
+        };
+        var bytes = await form.ReadAsByteArrayAsync();
+        using var client = portal.CreateHttpClient();
+        using var content = new ByteArrayContent(bytes[..^200]);
+        content.Headers.ContentType = form.Headers.ContentType;
+
+        using var response = await client.PostAsync("/api/pricing/calculate", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task AMultipartContentTypeWithoutABoundaryIsA400ProblemDetail()
     {
         using var client = portal.CreateHttpClient();
