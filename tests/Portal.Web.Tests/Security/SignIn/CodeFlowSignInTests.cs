@@ -130,10 +130,17 @@ public sealed partial class CodeFlowSignInTests(ProductionSignInHost host)
     {
         var cookies = new CookieContainer();
         using var browser = host.CreateBrowser(cookies);
-        await host.GetAsync(browser, "price", Person(DemoDirectory, "Sam Signout", "Analyst"));
+        var page = await host.GetAsync(browser, "price", Person(DemoDirectory, "Sam Signout", "Analyst"));
         Assert.Contains(cookies.GetAllCookies(), c => c.Name == ".AspNetCore.Cookies");
 
-        var signOut = await host.FollowAsync(browser, new HttpRequestMessage(HttpMethod.Post, new Uri("account/logout", UriKind.Relative)));
+        // Signing out is a POST carrying the antiforgery token of the page's sign-out form, as a browser sends it.
+        var form = SignOutForm().Match(page.Body);
+        Assert.True(form.Success, "no sign-out form on the signed-in page");
+        var token = WebUtility.HtmlDecode(TokenInput().Match(form.Value).Groups[1].Value);
+        var signOut = await host.FollowAsync(browser, new HttpRequestMessage(HttpMethod.Post, new Uri("account/logout", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]),
+        });
 
         var logout = Assert.Single(signOut.Visited, u => u.AbsolutePath.EndsWith("/oauth2/v2.0/logout", StringComparison.Ordinal));
         Assert.Contains("post_logout_redirect_uri=" + Uri.EscapeDataString(new Uri(host.BaseAddress, "signout-callback-oidc").ToString()), logout.Query, StringComparison.Ordinal);
@@ -151,4 +158,10 @@ public sealed partial class CodeFlowSignInTests(ProductionSignInHost host)
         var match = Regex.Match(html, $"data-testid=\"{testId}\"[^>]*>(.*?)</(?:span|p|div)>", RegexOptions.Singleline);
         return match.Success ? WebUtility.HtmlDecode(Regex.Replace(match.Groups[1].Value, "<[^>]+>", string.Empty)).Trim() : null;
     }
+
+    [GeneratedRegex("<form[^>]*action=\"/account/logout\"[^>]*>.*?</form>", RegexOptions.Singleline)]
+    private static partial Regex SignOutForm();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex TokenInput();
 }
