@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Local.Imaging;
@@ -13,7 +14,8 @@ public enum ImageFit
 }
 
 /// <summary>
-/// Decodes with SkiaSharp into RGBA pixels: lets the JPEG decoder scale down while decoding, applies the EXIF
+/// Decodes with SkiaSharp into RGBA pixels: never holds a large photo at full size (scaled and sampled decoding, see
+/// <see cref="DecodeRaw"/>), applies the EXIF
 /// orientation, composites transparency over white and resamples to the requested size.
 /// </summary>
 internal static class SkiaImageDecoder
@@ -52,7 +54,14 @@ internal static class SkiaImageDecoder
         return Render(decoded, origin, new SKRect(0, 0, orientedWidth, orientedHeight), width, height);
     }
 
-    private static SKBitmap? DecodeRaw(ReadOnlySpan<byte> content, int target, out SKEncodedOrigin origin, bool fitLongSide = false)
+    /// <summary>
+    /// Decodes at the smallest size whose short side (or long side, <paramref name="fitLongSide"/>) is still at least
+    /// <paramref name="target"/>, never at the full size of a large photo: the codec scales while decoding where it can
+    /// (JPEG in 1/8 steps, WebP freely), and what is still more than twice the target (a JPEG beyond 1/8, a PNG through
+    /// <see cref="PngSampledDecoder"/>) is read row by row and averaged over sample × sample blocks, so only a band of rows
+    /// is ever held at full width.
+    /// </summary>
+    internal static SKBitmap? DecodeRaw(ReadOnlySpan<byte> content, int target, out SKEncodedOrigin origin, bool fitLongSide = false)
     {
         origin = SKEncodedOrigin.TopLeft;
         if (content.IsEmpty)
@@ -74,7 +83,7 @@ internal static class SkiaImageDecoder
             return null;
         }
 
-        // Let the codec downscale while decoding (JPEG supports 1/8 steps), but never below the target.
+        // Let the codec downscale while decoding, but never below the target.
         var side = fitLongSide ? Math.Max(info.Width, info.Height) : Math.Min(info.Width, info.Height);
         var size = new SKSizeI(info.Width, info.Height);
         if (side > target)
@@ -84,10 +93,24 @@ internal static class SkiaImageDecoder
             if (scaled.Width > 0 && scaled.Height > 0 && scaledSide >= target)
             {
                 size = scaled;
+                side = scaledSide;
             }
         }
 
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var sample = target > 0 ? side / target : 1;
+        if (sample >= 2 && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown
+            && codec.StartScanlineDecode(decodeInfo) == SKCodecResult.Success)
+        {
+            return DecodeSampled(codec, decodeInfo, sample);
+        }
+
+        if (sample >= 2 && codec.EncodedFormat == SKEncodedImageFormat.Png && PngSampledDecoder.CanDecode(content, out _, out _))
+        {
+            return PngSampledDecoder.Decode(content, sample);
+        }
+
+        // What is left (GIF, interlaced or 1–4-bit PNG) decodes whole; the upload's pixel limit bounds it.
         var bitmap = new SKBitmap(decodeInfo);
         var result = codec.GetPixels(decodeInfo, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
@@ -97,6 +120,60 @@ internal static class SkiaImageDecoder
         }
 
         return bitmap;
+    }
+
+    /// <summary>
+    /// Reads the started scanline decode <paramref name="sample"/> rows at a time and writes each
+    /// <paramref name="sample"/> × <paramref name="sample"/> block's mean (premultiplied RGBA averages correctly) as one pixel.
+    /// </summary>
+    private static SKBitmap? DecodeSampled(SKCodec codec, SKImageInfo decodeInfo, int sample)
+    {
+        var width = decodeInfo.Width / sample;
+        var height = decodeInfo.Height / sample;
+        var rowBytes = decodeInfo.RowBytes;
+        // Pinned, so the native decoder can write into it between calls.
+        var band = GC.AllocateArray<byte>(rowBytes * sample, pinned: true);
+        var bandAddress = Marshal.UnsafeAddrOfPinnedArrayElement(band, 0);
+        var sums = new uint[width * 4];
+        var area = (uint)(sample * sample);
+        var output = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var pixels = output.GetPixelSpan();
+        var outputRowBytes = output.RowBytes;
+        for (var y = 0; y < height; y++)
+        {
+            if (codec.GetScanlines(bandAddress, sample, rowBytes) != sample)
+            {
+                // Truncated or corrupt data: like a whole decode that does not succeed.
+                output.Dispose();
+                return null;
+            }
+
+            Array.Clear(sums);
+            for (var row = 0; row < sample; row++)
+            {
+                var line = band.AsSpan(row * rowBytes, width * sample * 4);
+                for (int x = 0, p = 0; x < width; x++)
+                {
+                    var s = x * 4;
+                    for (var k = 0; k < sample; k++, p += 4)
+                    {
+                        sums[s] += line[p];
+                        sums[s + 1] += line[p + 1];
+                        sums[s + 2] += line[p + 2];
+                        sums[s + 3] += line[p + 3];
+                    }
+                }
+            }
+
+            var outputRow = pixels.Slice(y * outputRowBytes, width * 4);
+            for (var i = 0; i < outputRow.Length; i++)
+            {
+                outputRow[i] = (byte)((sums[i] + (area / 2)) / area);
+            }
+        }
+
+        output.NotifyPixelsChanged();
+        return output;
     }
 
     private static (int Width, int Height) OrientedSize(int width, int height, SKEncodedOrigin origin) =>
