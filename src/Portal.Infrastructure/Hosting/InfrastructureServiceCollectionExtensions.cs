@@ -59,6 +59,9 @@ public static class InfrastructureServiceCollectionExtensions
             .Validate(o => o.RangeLowQuantile < o.RangeHighQuantile, "Pricing:RangeLowQuantile must be below Pricing:RangeHighQuantile.")
             .ValidateOnStart();
         services.AddOptions<PricingLimits>().Bind(builder.Configuration.GetSection(PricingLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PricingConcurrencyOptions>().Bind(builder.Configuration.GetSection(PricingConcurrencyOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => !o.Problems().Any(), $"{PricingConcurrencyOptions.SectionName}: QueueTimeout must lie in (0, 5 minutes] and RetryAfter in [1 second, 1 hour].")
+            .ValidateOnStart();
         services.AddOptions<PriceLimits>().Bind(builder.Configuration.GetSection(PriceLimits.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PriceLimits>, PriceLimitsValidator>());
 
@@ -99,6 +102,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IPortalJob, RangeCalibrationJob>();
         services.AddSingleton(_ => new EmbeddingCache());
         services.AddSingleton(_ => new QualityCache());
+        services.AddSingleton<PricingWorkLimiter>();
         services.AddSingleton<PricingService>();
         services.AddSingleton<SalesWriter>();
         services.AddSingleton<SalesIndexLoader>();

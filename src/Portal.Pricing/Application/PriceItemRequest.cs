@@ -23,6 +23,9 @@ public enum PriceItemFailure
     TooLarge,
     UnsupportedMedia,
     CannotPrice,
+
+    /// <summary>Too much photo work in flight: nothing was done, try again after <see cref="PriceItemOutcome.RetryAfter"/>.</summary>
+    Busy,
 }
 
 /// <summary>The suggestion, or why there is none with the errors per field (keys as the API's field names).</summary>
@@ -34,6 +37,9 @@ public sealed record PriceItemOutcome(
 {
     /// <summary>The photos that passed inspection (content type, size, SHA-256), in upload order; empty when a check failed first.</summary>
     public IReadOnlyList<Ports.ImageUpload> Uploads { get; init; } = [];
+
+    /// <summary>For <see cref="PriceItemFailure.Busy"/>: when to try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public static PriceItemOutcome Success(Engine.PricingSuggestion suggestion) =>
         new(suggestion, PriceItemFailure.None, null, new Dictionary<string, string[]>());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Portal.Pricing.Domain;
@@ -23,6 +24,7 @@ public sealed class PricingService(
     EmbeddingCache cache,
     QualityCache qualityCache,
     IOptions<PricingLimits> limits,
+    PricingWorkLimiter workLimiter,
     TimeProvider time)
 {
     public string EmbeddingModel { get; } =
@@ -57,23 +59,41 @@ public sealed class PricingService(
             uploads.Add(inspection.Image!);
         }
 
-        var embedStarted = time.GetTimestamp();
-        IReadOnlyList<float[]> queryVectors;
-        try
+        // New photos cost decoding, embedding and assessing: that work waits for a permit; cached photos never do.
+        var qualityKey = QualityCache.KeyOf(uploads.Select(u => u.Sha256));
+        var newWork = uploads.Any(u => !cache.TryGet(EmbeddingModel, u.Sha256, out _)) || !qualityCache.TryGet(qualityKey, out _);
+        var permit = newWork ? await workLimiter.TryAcquireAsync(cancellationToken) : null;
+        if (newWork && permit is null)
         {
-            queryVectors = await EmbedAsync(uploads, cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            return PriceItemOutcome.Failed(PriceItemFailure.InvalidFields, ex.Message, new Dictionary<string, string[]> { ["images"] = [ex.Message] });
+            return PriceItemOutcome.Failed(PriceItemFailure.Busy, string.Create(CultureInfo.InvariantCulture,
+                $"The portal is busy with other photos; try again in {workLimiter.RetryAfter.TotalSeconds:0} s.")) with { RetryAfter = workLimiter.RetryAfter };
         }
 
-        var qualityStarted = time.GetTimestamp();
-        var qualityKey = QualityCache.KeyOf(uploads.Select(u => u.Sha256));
-        if (!qualityCache.TryGet(qualityKey, out var quality))
+        long embedStarted, qualityStarted;
+        IReadOnlyList<float[]> queryVectors;
+        QualityAssessment quality;
+        try
         {
-            quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
-            qualityCache.Set(qualityKey, quality);
+            embedStarted = time.GetTimestamp();
+            try
+            {
+                queryVectors = await EmbedAsync(uploads, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                return PriceItemOutcome.Failed(PriceItemFailure.InvalidFields, ex.Message, new Dictionary<string, string[]> { ["images"] = [ex.Message] });
+            }
+
+            qualityStarted = time.GetTimestamp();
+            if (!qualityCache.TryGet(qualityKey, out quality))
+            {
+                quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
+                qualityCache.Set(qualityKey, quality);
+            }
+        }
+        finally
+        {
+            permit?.Dispose();
         }
 
         var qualityDone = time.GetTimestamp();

@@ -22,7 +22,8 @@ public static class PricingEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return endpoints;
     }
 
@@ -148,12 +149,21 @@ public static class PricingEndpoints
             PriceItemFailure.TooLarge => TooLarge(outcome.Detail!),
             PriceItemFailure.UnsupportedMedia => Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not an image", detail: outcome.Detail),
             PriceItemFailure.CannotPrice => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot price", detail: outcome.Detail),
+            PriceItemFailure.Busy => Busy(http, outcome),
             _ => Results.Problem(outcome.Detail),
         };
     }
 
     private static IResult MalformedBody(string reason) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { ["form"] = [$"Malformed multipart body: {reason}"] });
+
+    /// <summary>Shed, not failed: 429 with Retry-After, as <c>/api/events</c> answers a full pipeline.</summary>
+    private static IResult Busy(HttpContext http, PriceItemOutcome outcome)
+    {
+        var retryAfter = outcome.RetryAfter ?? TimeSpan.FromSeconds(1);
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Busy", detail: outcome.Detail);
+    }
 
     private static IResult TooLarge(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: detail);
