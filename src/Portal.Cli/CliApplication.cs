@@ -18,6 +18,7 @@ internal static class CliApplication
         portal bench validation [--sales 1000000] [--keep EMPTY-DIR]
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
+        portal bench http --url URL [--concurrency 8,32] [--seconds 30] [--token JWT | --dev-user NAME] [--tenant demo] [--batch 100]
         portal provision aws [--stage S] [--dry-run]
         portal smoke --url URL [--tenant T] [--token JWT] [--dev-user NAME] [--timeout 60]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)
@@ -56,6 +57,7 @@ internal static class CliApplication
                 "bench validation" => await BenchValidationCommand.RunAsync(arguments, cancellation.Token),
                 "bench smartgo" => await BenchSmartGoCommand.RunAsync(arguments, cancellation.Token),
                 "bench sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
+                "bench http" => await BenchHttpCommand.RunAsync(arguments, cancellation.Token),
                 "provision aws" => await ProvisionAwsCommand.RunAsync(arguments, cancellation.Token),
                 "smoke" => await SmokeCommand.RunAsync(arguments, cancellation.Token),
                 _ => throw new CliUsageException($"Unknown command '{arguments.Command}'."),

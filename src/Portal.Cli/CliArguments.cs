@@ -64,4 +64,5 @@ internal sealed class CliArguments
     }
 }
 
-internal sealed class CliUsageException(string message) : Exception(message);
+/// <summary>A bad command line: the message names the option and what it takes.</summary>
+public sealed class CliUsageException(string message) : Exception(message);
