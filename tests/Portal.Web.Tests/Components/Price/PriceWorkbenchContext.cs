@@ -65,6 +65,8 @@ public abstract class PriceWorkbenchContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<VisualSimilarityPricingEngine>();
         Services.AddSingleton(new EmbeddingCache());
         Services.AddSingleton(new QualityCache());
+        Services.AddSingleton(Options.Create(new PricingConcurrencyOptions()));
+        Services.AddSingleton<PricingWorkLimiter>();
         Services.AddSingleton<PricingService>();
         Services.AddPriceWorkbench();
     }
