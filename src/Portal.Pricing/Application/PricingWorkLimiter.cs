@@ -30,16 +30,6 @@ public sealed class PricingWorkLimiter : IDisposable
     /// <summary>What a caller that was turned away should wait before trying again.</summary>
     public TimeSpan RetryAfter => options.RetryAfter;
 
-    /// <summary>Requests running and waiting now.</summary>
-    public (long Running, long Queued) Load
-    {
-        get
-        {
-            var statistics = limiter.GetStatistics();
-            return (options.PermitLimit - (statistics?.CurrentAvailablePermits ?? 0), statistics?.CurrentQueuedCount ?? 0);
-        }
-    }
-
     /// <summary>A permit to dispose when the work is done, or null when the queue is full or the wait ran out.</summary>
     public async Task<IDisposable?> TryAcquireAsync(CancellationToken cancellationToken)
     {
