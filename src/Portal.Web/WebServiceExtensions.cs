@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
+using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Sync;
@@ -24,6 +25,8 @@ public static class WebServiceExtensions
         builder.AddPortalInfrastructure();
         builder.AddSqsConsumer();
         builder.Services.AddHostedService<StartupWorker>();
+        // The index follows the store, so sales written by the worker, an import or another portal become comparables here.
+        builder.AddSalesFeedFollower();
         builder.Services.AddSyncWorkers();
         builder.AddPortalTelemetry();
         builder.Services.AddProblemDetails();
@@ -43,7 +46,8 @@ public static class WebServiceExtensions
         var health = builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<ModelHealthCheck>("model", tags: ["ready"])
-            .AddCheck<IndexHealthCheck>("index", tags: ["ready"]);
+            .AddCheck<IndexHealthCheck>("index", tags: ["ready"])
+            .AddCheck<SalesFeedHealthCheck>("feed", tags: ["ready"]);
         // The lake folder only exists on the embedded default; on AWS a check that cannot fail would only mislead.
         if (!string.Equals(builder.Configuration["Portal:Provider"], "Aws", StringComparison.Ordinal))
         {

@@ -4,7 +4,7 @@ using Portal.Pricing.Similarity;
 namespace Portal.Infrastructure.Ingestion;
 
 /// <summary>Fills the in-memory index from the store at start; reports when it is done for the readiness check.</summary>
-public sealed class SalesIndexLoader(ISalesStore store, ISalesIndex index)
+public sealed class SalesIndexLoader(ISalesStore store, ISalesIndex index, TimeProvider timeProvider)
 {
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -14,8 +14,12 @@ public sealed class SalesIndexLoader(ISalesStore store, ISalesIndex index)
 
     public long SalesLoaded { get; private set; }
 
+    /// <summary>When the load began: the change feed is followed from here, so nothing written during the load is missed.</summary>
+    public DateTimeOffset LoadStartedAt { get; private set; }
+
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        LoadStartedAt = timeProvider.GetUtcNow();
         try
         {
             foreach (var tenant in await store.GetTenantsAsync(cancellationToken))

@@ -29,6 +29,15 @@ public interface ISalesIndex
     IReadOnlyList<string> GetCategories(TenantId tenant);
 
     long Count(TenantId tenant);
+
+    /// <summary>True when the tenant's sale id is in the index (a change-feed follower skips those).</summary>
+    bool Contains(TenantId tenant, string saleId);
+
+    /// <summary>
+    /// Removes every sale sold before <paramref name="cutoff"/> (its retention has passed, so the store no longer returns it);
+    /// returns how many were removed. Cheap when none is that old.
+    /// </summary>
+    int RemoveSoldBefore(DateTimeOffset cutoff);
 }
 
 public readonly record struct SimilarityHit(SaleRecord Sale, float Similarity);

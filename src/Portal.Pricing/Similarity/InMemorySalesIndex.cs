@@ -160,6 +160,47 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
     public long Count(TenantId tenant) =>
         _tenants.TryGetValue(tenant, out var sales) ? Interlocked.Read(ref sales.Count) : 0;
 
+    public bool Contains(TenantId tenant, string saleId)
+    {
+        ArgumentNullException.ThrowIfNull(saleId);
+        return _tenants.TryGetValue(tenant, out var sales) && sales.SaleIds.ContainsKey(saleId);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Categories whose oldest sale is younger than the cutoff are skipped without a scan. A removed sale's vector rows stay
+    /// allocated (marked removed, never returned) until the next start; its id is released, so the store could add it again.
+    /// </remarks>
+    public int RemoveSoldBefore(DateTimeOffset cutoff)
+    {
+        var cutoffTicks = cutoff.UtcTicks;
+        var removed = 0;
+        foreach (var tenant in _tenants.Values)
+        {
+            foreach (var category in tenant.Categories.Values)
+            {
+                if (category.OldestSoldAtTicks >= cutoffTicks)
+                {
+                    continue;
+                }
+
+                foreach (var collection in category.Collections.Values)
+                {
+                    collection.RemoveSoldBefore(cutoffTicks);
+                }
+
+                foreach (var sale in category.RemoveSoldBefore(cutoffTicks))
+                {
+                    tenant.SaleIds.TryRemove(sale.SaleId, out _);
+                    Interlocked.Decrement(ref tenant.Count);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Memory held by every vector collection (float32, int8 and metadata).</summary>
     public VectorMemoryUsage GetMemoryUsage()
     {
@@ -192,6 +233,10 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
         private readonly Lock _lock = new();
         private SaleRecord[] _items = new SaleRecord[4];
         private CategorySales _snapshot = Empty;
+        private long _oldestSoldAtTicks = long.MaxValue;
+
+        /// <summary>The oldest sale's sold-at (ticks), <see cref="long.MaxValue"/> when empty.</summary>
+        public long OldestSoldAtTicks => Volatile.Read(ref _oldestSoldAtTicks);
 
         public ConcurrentDictionary<string, VectorCollection> Collections { get; } = new(StringComparer.Ordinal);
 
@@ -224,6 +269,42 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
 
                 _items[count] = sale;
                 Volatile.Write(ref _snapshot, new CategorySales(current.Version + 1, new ReadOnlyPrefix<SaleRecord>(_items, count + 1)));
+                Volatile.Write(ref _oldestSoldAtTicks, Math.Min(_oldestSoldAtTicks, sale.SoldAt.UtcTicks));
+            }
+        }
+
+        /// <summary>Publishes a snapshot without the sales sold before the cutoff (a new array: older snapshots stay intact); returns them.</summary>
+        public List<SaleRecord> RemoveSoldBefore(long cutoffTicks)
+        {
+            lock (_lock)
+            {
+                var current = _snapshot;
+                var kept = new SaleRecord[Math.Max(4, current.Sales.Count)];
+                var removed = new List<SaleRecord>();
+                var count = 0;
+                var oldest = long.MaxValue;
+                for (var i = 0; i < current.Sales.Count; i++)
+                {
+                    var sale = current.Sales[i];
+                    var ticks = sale.SoldAt.UtcTicks;
+                    if (ticks < cutoffTicks)
+                    {
+                        removed.Add(sale);
+                        continue;
+                    }
+
+                    kept[count++] = sale;
+                    oldest = Math.Min(oldest, ticks);
+                }
+
+                if (removed.Count > 0)
+                {
+                    _items = kept;
+                    Volatile.Write(ref _snapshot, new CategorySales(current.Version + 1, new ReadOnlyPrefix<SaleRecord>(_items, count)));
+                }
+
+                Volatile.Write(ref _oldestSoldAtTicks, oldest);
+                return removed;
             }
         }
     }

@@ -81,6 +81,38 @@ public sealed class VectorCollection
         }
     }
 
+    /// <summary>
+    /// Takes every row sold before <paramref name="cutoffTicks"/> out of every search (its sold-at is overwritten with
+    /// <see cref="RemovedTicks"/>, which no filter lets through); the slot itself stays, so no vector moves under a reader.
+    /// Returns how many rows were removed.
+    /// </summary>
+    public int RemoveSoldBefore(long cutoffTicks)
+    {
+        lock (_writeLock)
+        {
+            var count = _count;
+            var removed = 0;
+            foreach (var chunk in _chunks)
+            {
+                var rows = Math.Min(chunk.Capacity, count - chunk.Start);
+                for (var row = 0; row < rows; row++)
+                {
+                    var ticks = chunk.SoldAtTicks[row];
+                    if (ticks != RemovedTicks && ticks < cutoffTicks)
+                    {
+                        Volatile.Write(ref chunk.SoldAtTicks[row], RemovedTicks);
+                        removed++;
+                    }
+                }
+            }
+
+            return removed;
+        }
+    }
+
+    /// <summary>The sold-at of a removed row: below every filter's lower bound.</summary>
+    internal const long RemovedTicks = long.MinValue;
+
     /// <summary>Top <paramref name="k"/> by cosine similarity, best first, ties by sale id ordinal; quantised first when enabled.</summary>
     /// <exception cref="ArgumentException">The query's length is not <see cref="Dimension"/>.</exception>
     public IReadOnlyList<SimilarityHit> Search(ReadOnlySpan<float> normalisedQuery, SearchFilter filter, int k, float minSimilarity) =>
@@ -359,7 +391,8 @@ public sealed class VectorCollection
 
     private readonly struct SlotFilter(SearchFilter filter)
     {
-        private readonly long _from = filter.SoldFrom?.UtcTicks ?? long.MinValue;
+        // Never below RemovedTicks + 1: removed rows pass no filter.
+        private readonly long _from = Math.Max(filter.SoldFrom?.UtcTicks ?? long.MinValue, RemovedTicks + 1);
         private readonly long _to = filter.SoldTo?.UtcTicks ?? long.MaxValue;
         private readonly IReadOnlySet<string>? _excluded = filter.ExcludedSaleIds is { Count: > 0 } set ? set : null;
         private readonly string? _brand = string.IsNullOrWhiteSpace(filter.Brand) ? null : filter.Brand;

@@ -3,10 +3,12 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Pricing.Ports;
+using Portal.Pricing.Similarity;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;
@@ -62,6 +64,52 @@ public sealed class IndexHealthCheck(SalesIndexLoader loader, DemoSeedingStatus 
         return Task.FromResult(demo.State is nameof(SeedingState.Running) or nameof(SeedingState.Pending)
             ? HealthCheckResult.Degraded(demo.Message, data: data)
             : HealthCheckResult.Healthy(demo.Message, data));
+    }
+}
+
+/// <summary>
+/// How current this host's index is with the store (for Ops): watermark, last sale seen, lag since the last complete read of
+/// the change feed. Degraded (still serving) when the lag passes <c>SalesFeed:LagAlertThreshold</c>.
+/// </summary>
+public sealed class SalesFeedHealthCheck(SalesFeedStatus status, IOptions<SalesFeedOptions> options, ISalesStore store, ISalesIndex index) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var snapshot = status.Snapshot();
+        long indexSales = 0;
+        foreach (var tenant in await store.GetTenantsAsync(cancellationToken))
+        {
+            indexSales += index.Count(tenant);
+        }
+
+        var data = new Dictionary<string, object>
+        {
+            ["host"] = status.HostName,
+            ["watermark"] = snapshot.Watermark?.ToString("O") ?? "",
+            ["lastSaleSeenAt"] = snapshot.LastSaleSeenAt?.ToString("O") ?? "",
+            ["lagSeconds"] = Math.Round(snapshot.Lag?.TotalSeconds ?? 0, 3),
+            ["applied"] = snapshot.Applied,
+            ["expired"] = snapshot.Expired,
+            ["indexSales"] = indexSales,
+        };
+        if (snapshot.LastError is { } error)
+        {
+            data["lastError"] = error;
+        }
+
+        if (!options.Value.Enabled)
+        {
+            return HealthCheckResult.Healthy("Not following the sales feed (SalesFeed:Enabled is off).", data);
+        }
+
+        if (snapshot.Lag is not { } lag)
+        {
+            return HealthCheckResult.Healthy("Following the sales feed once the index has loaded.", data);
+        }
+
+        return lag > options.Value.LagAlertThreshold
+            ? HealthCheckResult.Degraded($"The index is {lag.TotalSeconds:0} s behind the store.", data: data)
+            : HealthCheckResult.Healthy($"The index is {lag.TotalSeconds:0.0} s behind the store.", data);
     }
 }
 

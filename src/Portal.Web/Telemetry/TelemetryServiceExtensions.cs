@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Sync;
 
 namespace Portal.Web.Telemetry;
@@ -17,7 +18,7 @@ public sealed class TelemetryOptions
 
 public static class TelemetryServiceExtensions
 {
-    /// <summary>OpenTelemetry metrics for the portal's meters (the sync pipeline's <c>Portal.Sync</c>, ASP.NET Core's), exported as configured.</summary>
+    /// <summary>OpenTelemetry metrics for the portal's meters (the sync pipeline's <c>Portal.Sync</c>, the index feed's <c>Portal.Feed</c>, ASP.NET Core's), exported as configured.</summary>
     public static WebApplicationBuilder AddPortalTelemetry(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
@@ -30,7 +31,7 @@ public static class TelemetryServiceExtensions
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(SyncMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+            metrics.AddMeter(SyncMetrics.MeterName, SalesFeedMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             if (string.Equals(options.Exporter, "Console", StringComparison.OrdinalIgnoreCase))
             {
                 metrics.AddConsoleExporter();

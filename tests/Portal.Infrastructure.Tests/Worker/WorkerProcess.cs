@@ -46,10 +46,20 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public static WorkerProcess Start(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    /// <summary>The portal's entry assembly (<c>Portal.Web.dll</c>), as the test project's build recorded it.</summary>
+    public static string PortalDll => RecordedPath("PortalWebPath", "portal");
+
+    /// <summary>The <c>portal</c> tool's entry assembly, as the test project's build recorded it.</summary>
+    public static string CliDll => RecordedPath("PortalCliPath", "portal tool");
+
+    public static WorkerProcess Start(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory) =>
+        Start(name, WorkerDll, [], environment, workingDirectory);
+
+    /// <summary>Any of the solution's hosts (<see cref="WorkerDll"/>, <see cref="PortalDll"/>, <see cref="CliDll"/>) as a child process.</summary>
+    public static WorkerProcess Start(
+        string name, string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var dll = WorkerDll;
-        var start = new ProcessStartInfo(DotnetHost(), [dll])
+        var start = new ProcessStartInfo(DotnetHost(), [dll, .. arguments])
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
@@ -76,6 +86,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>Waits for the process to end on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL for the worker and anything it started: no shutdown hooks, no drain, no flush.</summary>
     public async Task KillHardAsync(TimeSpan timeout)
     {
@@ -99,6 +117,17 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static string RecordedPath(string key, string what)
+    {
+        var path = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value;
+        if (string.IsNullOrEmpty(path) || !File.Exists(path))
+        {
+            throw new InvalidOperationException($"The {what} assembly was not found at '{path}': build tests/Portal.Infrastructure.Tests.");
+        }
+
+        return path;
     }
 
     /// <summary>The <c>dotnet</c> host running this test (the SDK sets DOTNET_HOST_PATH), else the one on the PATH.</summary>

@@ -70,13 +70,14 @@ public sealed partial class SqliteSalesStore
 
         await using var photos = SalePhotoInsert(connection, transaction);
 
+        var writtenAt = WriteStamp();
         var added = new bool[sales.Count];
         for (var i = 0; i < sales.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entry = sales[i];
             var sale = entry.Sale;
-            parameters.Bind(sale, entry.Embedding, TtlOf(sale));
+            parameters.Bind(sale, entry.Embedding, TtlOf(sale), writtenAt);
             if (insert.ExecuteNonQuery() == 1)
             {
                 tenantParameter.Value = sale.Tenant.Value;

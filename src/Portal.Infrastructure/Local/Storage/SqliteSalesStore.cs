@@ -28,13 +28,13 @@ namespace Portal.Infrastructure.Local.Storage;
 /// the second photo), each with its embedding, model and dimension; the first photo stays the sale row's <c>embedding</c>.</item>
 /// </list>
 /// </remarks>
-public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDisposable
+public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, ISalesChangeFeed, IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private const string Columns =
         "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
-        "description, sold_price, currency, sold_at, sold_at_ms, season, image_key, source, ttl, embedding, embedding_model, embedding_dim";
+        "description, sold_price, currency, sold_at, sold_at_ms, season, image_key, source, ttl, embedding, embedding_model, embedding_dim, written_at_ms";
 
     /// <summary>The columns <see cref="ReadSale"/> reads, in its order (embedding, model and dimension last, at 13–15).</summary>
     internal const string SelectColumns =
@@ -44,7 +44,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
     private const string InsertSql =
         $"INSERT INTO sales ({Columns}) VALUES ($pk, $sk, $gsi1pk, $gsi1sk, $gsi2pk, $gsi2sk, $gsi3pk, $gsi3sk, $tenant_id, $product_id, " +
         "$sale_id, $category, $brand, $condition, $title, $description, $sold_price, $currency, $sold_at, $sold_at_ms, $season, $image_key, " +
-        "$source, $ttl, $embedding, $embedding_model, $embedding_dim) ON CONFLICT DO NOTHING;";
+        "$source, $ttl, $embedding, $embedding_model, $embedding_dim, $written_at_ms) ON CONFLICT DO NOTHING;";
 
     private static readonly string[] Migration1 =
     [
@@ -119,7 +119,8 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         await using var command = connection.CreateCommand();
         command.CommandText = InsertSql;
         var parameters = InsertParameters.AddTo(command);
-        parameters.Bind(sale, embedding, TtlOf(sale));
+        // No transaction: the statement may still wait for the write lock after this stamp; the feed's overlap covers that.
+        parameters.Bind(sale, embedding, TtlOf(sale), WriteStamp());
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -145,11 +146,12 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
         var parameters = InsertParameters.AddTo(command);
         command.Prepare();
 
+        var writtenAt = WriteStamp();
         var inserted = 0;
         foreach (var (sale, embedding) in sales)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            parameters.Bind(sale, embedding, TtlOf(sale));
+            parameters.Bind(sale, embedding, TtlOf(sale), writtenAt);
             inserted += command.ExecuteNonQuery();
         }
 
@@ -412,6 +414,12 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
 
     private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>
+    /// The feed's write time (unix ms), taken inside the write transaction: <c>BEGIN IMMEDIATE</c> holds the database's one write
+    /// lock, so every process's stamps are in commit order.
+    /// </summary>
+    private long WriteStamp() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
     /// <summary>Versioned migrations, recorded in <c>schema_migrations</c>.</summary>
     private async Task MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
@@ -462,6 +470,17 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
             record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
             await record.ExecuteNonQueryAsync(cancellationToken);
             LogMigrated(_logger, _options.DatabasePath, 3);
+        }
+
+        if (current < 4)
+        {
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, FeedMigration, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (4, $at);";
+            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrated(_logger, _options.DatabasePath, 4);
         }
     }
 
@@ -558,7 +577,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
             return new InsertParameters(parameters);
         }
 
-        public void Bind(SaleRecord sale, StoredEmbedding? embedding, long ttl)
+        public void Bind(SaleRecord sale, StoredEmbedding? embedding, long ttl, long writtenAtMs)
         {
             var tenant = sale.Tenant;
             var season = sale.Season;
@@ -591,6 +610,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, IDispo
             Set(ref i, embedding is null ? null : EmbeddingCodec.Encode(embedding.Vector));
             Set(ref i, embedding?.ModelId);
             Set(ref i, embedding is null ? null : embedding.Dimension);
+            Set(ref i, writtenAtMs);
         }
 
         private void Set(ref int index, object? value) => _p[index++].Value = value ?? DBNull.Value;

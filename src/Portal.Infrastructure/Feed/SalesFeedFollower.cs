@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Ingestion;
+using Portal.Pricing.Operations;
+using Portal.Pricing.Ports;
+using Portal.Pricing.Similarity;
+
+namespace Portal.Infrastructure.Feed;
+
+/// <summary>
+/// Keeps this host's in-memory index current from the store, whoever wrote the sale (the worker, <c>portal import</c>,
+/// another portal, this one): after the index has loaded, it reads the change feed from its watermark minus
+/// <see cref="SalesFeedOptions.Overlap"/>, adds the sales the index does not hold yet (by tenant and sale id, so this host's
+/// own writes and the overlap's re-reads are skipped), and removes the sales whose retention has passed. A host that falls
+/// more than <see cref="SalesFeedOptions.LagAlertThreshold"/> behind raises one alert until it catches up.
+/// </summary>
+public sealed partial class SalesFeedFollower(
+    ISalesChangeFeed feed,
+    ISalesStore store,
+    ISalesIndex index,
+    SalesIndexLoader loader,
+    SalesFeedStatus status,
+    SalesFeedMetrics metrics,
+    AlertPublisher alerts,
+    IOptions<SalesFeedOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SalesFeedFollower> logger) : BackgroundService
+{
+    private readonly SalesFeedOptions _options = options.Value;
+    private DateTimeOffset _watermark;
+    private bool _lagAlerted;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            await loader.Loaded.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception)
+        {
+            // The loader reports its own failure (readiness stays unhealthy); there is no index to keep current.
+            return;
+        }
+
+        // Everything written from the moment the load began is read again; the overlap covers writes stamped just before it.
+        _watermark = loader.LoadStartedAt;
+        status.Started(_watermark);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(_options.LagAlertThreshold);
+                await PollOnceAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                status.Failed(ex.Message);
+                LogPollFailed(logger, ex);
+            }
+
+            await AlertOnLagAsync(stoppingToken);
+            try
+            {
+                await Task.Delay(_options.PollInterval, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass over the feed, from the watermark minus the overlap to its end: adds what the index lacks, moves the watermark
+    /// to the newest write seen, removes what has expired.
+    /// </summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var cursor = new SalesFeedCursor(_watermark - _options.Overlap);
+        var newest = _watermark;
+        var applied = 0;
+        while (true)
+        {
+            var entries = await feed.ReadFeedAsync(cursor, _options.PageSize, cancellationToken);
+            if (entries.Count == 0)
+            {
+                break;
+            }
+
+            var missing = entries.Where(e => !index.Contains(e.Tenant, e.SaleId)).ToList();
+            if (missing.Count > 0)
+            {
+                foreach (var sale in await feed.GetFeedSalesAsync(missing, cancellationToken))
+                {
+                    if (index.Add(sale))
+                    {
+                        applied++;
+                    }
+                }
+            }
+
+            newest = Max(newest, entries[^1].WrittenAt);
+            if (entries.Count < _options.PageSize)
+            {
+                break;
+            }
+
+            cursor = cursor with { After = entries[^1] };
+        }
+
+        Advance(newest, applied, cancellationToken);
+    }
+
+    private void Advance(DateTimeOffset newest, int applied, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var seen = newest > _watermark ? newest : (DateTimeOffset?)null;
+        _watermark = Max(newest, _watermark);
+        // The store stops returning a sale once sold_at + retention has passed; the index follows on the same clock.
+        var expired = index.RemoveSoldBefore(timeProvider.GetUtcNow() - store.RetentionPeriod);
+        status.CaughtUp(_watermark, seen, applied, expired);
+        metrics.RecordApplied(applied);
+        metrics.RecordExpired(expired);
+        if (applied > 0 || expired > 0)
+        {
+            LogApplied(logger, applied, expired, _watermark);
+        }
+    }
+
+    private async Task AlertOnLagAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = status.Snapshot();
+        if (snapshot.Lag is not { } lag)
+        {
+            return;
+        }
+
+        if (lag <= _options.LagAlertThreshold)
+        {
+            if (_lagAlerted)
+            {
+                _lagAlerted = false;
+                LogCaughtUp(logger, lag.TotalSeconds);
+            }
+
+            return;
+        }
+
+        if (_lagAlerted)
+        {
+            return;
+        }
+
+        _lagAlerted = true;
+        LogLagging(logger, lag.TotalSeconds, _options.LagAlertThreshold.TotalSeconds);
+        await alerts.PublishAsync(new Alert(
+            "sales-feed", AlertSeverity.Warning, $"Sales index on {status.HostName} is {lag.TotalSeconds:0} s behind the store",
+            $"The host's last complete read of the sales feed was {lag.TotalSeconds:0} s ago (threshold {_options.LagAlertThreshold.TotalSeconds:0} s); "
+            + $"its watermark is {snapshot.Watermark:O}. Last error: {snapshot.LastError ?? "none"}.",
+            null, timeProvider.GetUtcNow(), "/ops/sync"), cancellationToken);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Reading the sales feed failed; the next poll tries again")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Sales feed: {Applied} sale(s) added, {Expired} expired, watermark {Watermark:O}")]
+    private static partial void LogApplied(ILogger logger, int applied, int expired, DateTimeOffset watermark);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Sales index is {LagSeconds:0} s behind the store (threshold {ThresholdSeconds:0} s)")]
+    private static partial void LogLagging(ILogger logger, double lagSeconds, double thresholdSeconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Sales index caught up with the store ({LagSeconds:0.0} s behind)")]
+    private static partial void LogCaughtUp(ILogger logger, double lagSeconds);
+}

@@ -1,0 +1,116 @@
+using Microsoft.Data.Sqlite;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
+
+namespace Portal.Infrastructure.Local.Storage;
+
+/// <summary>
+/// The change feed of the embedded store: <c>written_at_ms</c> is stamped inside each write transaction (so in commit order
+/// across every process sharing the file) and indexed with the tenant, sale id and TTL, so a poll that finds nothing reads
+/// a few index pages and no sale rows.
+/// </summary>
+public sealed partial class SqliteSalesStore
+{
+    private static readonly string[] FeedMigration =
+    [
+        // Sales written before the feed existed carry 0: every host loads them at start, no follower asks for them.
+        "ALTER TABLE sales ADD COLUMN written_at_ms INTEGER NOT NULL DEFAULT 0;",
+        "CREATE INDEX ix_sales_feed ON sales (written_at_ms, tenant_id, sale_id, ttl);",
+    ];
+
+    private static readonly string FeedSaleSql =
+        $"SELECT {string.Join(", ", SelectColumns.Split(", ").Select(c => "s." + c))}, i.ordinal, i.embedding, i.embedding_model, i.embedding_dim " +
+        "FROM sales s LEFT JOIN sale_images i ON i.tenant_id = s.tenant_id AND i.sale_id = s.sale_id " +
+        "WHERE s.tenant_id = $tenant AND s.sale_id = $sale_id AND s.ttl > $now ORDER BY i.ordinal;";
+
+    public async Task<IReadOnlyList<SalesFeedEntry>> ReadFeedAsync(SalesFeedCursor cursor, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var since = cursor.Since.ToUnixTimeMilliseconds();
+        if (cursor.After is { } after)
+        {
+            command.CommandText =
+                "SELECT written_at_ms, tenant_id, sale_id FROM sales " +
+                "WHERE written_at_ms >= $since AND (written_at_ms, tenant_id, sale_id) > ($after_ms, $after_tenant, $after_sale) AND ttl > $now " +
+                "ORDER BY written_at_ms, tenant_id, sale_id LIMIT $limit;";
+            command.Parameters.AddWithValue("$after_ms", after.WrittenAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$after_tenant", after.Tenant.Value);
+            command.Parameters.AddWithValue("$after_sale", after.SaleId);
+        }
+        else
+        {
+            command.CommandText =
+                "SELECT written_at_ms, tenant_id, sale_id FROM sales WHERE written_at_ms >= $since AND ttl > $now " +
+                "ORDER BY written_at_ms, tenant_id, sale_id LIMIT $limit;";
+        }
+
+        command.Parameters.AddWithValue("$since", since);
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        command.Parameters.AddWithValue("$limit", limit);
+        var entries = new List<SalesFeedEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new SalesFeedEntry(
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), new TenantId(reader.GetString(1)), reader.GetString(2)));
+        }
+
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<SaleWithPhotos>> GetFeedSalesAsync(IReadOnlyList<SalesFeedEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // One read transaction: every sale and its photos from the same snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = FeedSaleSql;
+        var tenant = command.Parameters.Add(new SqliteParameter("$tenant", DBNull.Value));
+        var saleId = command.Parameters.Add(new SqliteParameter("$sale_id", DBNull.Value));
+        command.Parameters.AddWithValue("$now", NowSeconds());
+        command.Prepare();
+        var sales = new List<SaleWithPhotos>(entries.Count);
+        foreach (var entry in entries)
+        {
+            RequireTenant(entry.Tenant);
+            tenant.Value = entry.Tenant.Value;
+            saleId.Value = entry.SaleId;
+            SaleWithPhotos? current = null;
+            List<StoredEmbedding> more = [];
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (current is null)
+                    {
+                        var sale = ReadSale(reader);
+                        current = new SaleWithPhotos(sale, ReadEmbedding(reader, sale));
+                    }
+
+                    if (!reader.IsDBNull(16) && ReadPhoto(reader, current.Sale) is { } photo)
+                    {
+                        more.Add(photo);
+                    }
+                }
+            }
+
+            if (current is not null)
+            {
+                sales.Add(current.Embedding is null || more.Count == 0 ? current : current with { MorePhotos = more });
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return sales;
+    }
+}
