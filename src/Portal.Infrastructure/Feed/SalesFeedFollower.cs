@@ -54,8 +54,7 @@ public sealed partial class SalesFeedFollower(
         }
 
         // Everything written from the moment the load began is read again; the overlap covers writes stamped just before it.
-        _watermark = loader.LoadStartedAt;
-        status.Started(_watermark);
+        ResumeFrom(loader.LoadStartedAt);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -84,6 +83,13 @@ public sealed partial class SalesFeedFollower(
                 return;
             }
         }
+    }
+
+    /// <summary>Where the next pass starts (minus the overlap): the time the index load began.</summary>
+    internal void ResumeFrom(DateTimeOffset watermark)
+    {
+        _watermark = watermark;
+        status.Started(watermark);
     }
 
     /// <summary>
@@ -143,7 +149,7 @@ public sealed partial class SalesFeedFollower(
         }
     }
 
-    private async Task AlertOnLagAsync(CancellationToken cancellationToken)
+    internal async Task AlertOnLagAsync(CancellationToken cancellationToken)
     {
         var snapshot = status.Snapshot();
         if (snapshot.Lag is not { } lag)

@@ -24,6 +24,40 @@ public sealed class InMemorySalesIndexTests
     }
 
     [Fact]
+    public void SalesSoldBeforeTheCutoffLeaveSearchesCategorySalesAndCounts()
+    {
+        var index = new InMemorySalesIndex();
+        index.Add(Sale("old", soldAt: Epoch), Embedding(1f, 0f));
+        index.Add(Sale("new", soldAt: Epoch.AddDays(10)), Embedding(1f, 0.1f));
+        index.Add(Sale("bag", category: "bags", soldAt: Epoch.AddDays(1)), null);
+        var before = index.GetCategorySales(Tenant, "shoes");
+
+        Assert.Equal(2, index.RemoveSoldBefore(Epoch.AddDays(5)));
+
+        Assert.Equal(["new"], index.Search(Tenant, "shoes", "clip", [1f, 0f], SearchFilter.None, 10, -1f).Select(h => h.Sale.SaleId));
+        Assert.Equal(["new"], index.GetCategorySales(Tenant, "shoes").Sales.Select(s => s.SaleId));
+        Assert.Empty(index.GetCategorySales(Tenant, "bags").Sales);
+        Assert.Equal(1, index.Count(Tenant));
+        Assert.False(index.Contains(Tenant, "old"));
+        Assert.True(index.Contains(Tenant, "new"));
+        // A snapshot taken before stays as it was, and its version moves on.
+        Assert.Equal(["old", "new"], before.Sales.Select(s => s.SaleId));
+        Assert.True(index.GetCategorySales(Tenant, "shoes").Version > before.Version);
+        Assert.Equal(0, index.RemoveSoldBefore(Epoch.AddDays(5)));
+    }
+
+    [Fact]
+    public void ASaleRemovedByItsRetentionCanBeAddedAgain()
+    {
+        var index = new InMemorySalesIndex();
+        index.Add(Sale("a", soldAt: Epoch), Embedding(1f, 0f));
+        index.RemoveSoldBefore(Epoch.AddDays(1));
+
+        Assert.True(index.Add(Sale("a", soldAt: Epoch.AddDays(2)), Embedding(1f, 0f)));
+        Assert.Equal(["a"], index.Search(Tenant, "shoes", "clip", [1f, 0f], SearchFilter.None, 10, -1f).Select(h => h.Sale.SaleId));
+    }
+
+    [Fact]
     public void SameSaleIdInAnotherTenantIsADifferentSale()
     {
         var index = new InMemorySalesIndex();

@@ -19,6 +19,10 @@ public sealed class DynamoDbSalesOptions
     [Range(1, 64, ErrorMessage = "Aws:DynamoDb:Sales:OutboxShards must be 1-64.")]
     public int OutboxShards { get; set; } = 4;
 
+    /// <summary>Partitions of the sparse change-feed index (GSI-FEED): every write lands in one, every follower reads them all.</summary>
+    [Range(1, 64, ErrorMessage = "Aws:DynamoDb:Sales:FeedShards must be 1-64.")]
+    public int FeedShards { get; set; } = 4;
+
     /// <summary>Conditional writes (and claims) in flight at once for one batch.</summary>
     [Range(1, 64, ErrorMessage = "Aws:DynamoDb:Sales:WriteConcurrency must be 1-64.")]
     public int WriteConcurrency { get; set; } = 8;

@@ -25,7 +25,7 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 /// left by a crash before the sale put names the same key, so the retry of the same sale completes it; another sale with the
 /// same id is refused. Exactly one of several concurrent writers of one sale wins the sale put and answers "new".
 /// </remarks>
-public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
+public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox, ISalesChangeFeed
 {
     private const string NotExistsOrExpired = "attribute_not_exists(#pk) OR #ttl <= :now";
 
@@ -256,6 +256,10 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox
         }
 
         var item = SaleItem.From(sale, entry.Embedding, ttl, entry.MorePhotos);
+        // The change feed's stamp, taken just before the put; a follower's overlap covers the put and the index propagation.
+        var writtenMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        item[FeedPk] = Str(FeedShardKey(OutboxShardOf(sale.Tenant, sale.SaleId, _options.FeedShards)));
+        item[FeedSk] = Str(FeedSortKey(writtenMs, sale.Tenant, sale.SaleId));
         if (outboxEnqueuedMs is { } enqueuedMs)
         {
             var shard = OutboxShardOf(sale.Tenant, sale.SaleId, _options.OutboxShards);

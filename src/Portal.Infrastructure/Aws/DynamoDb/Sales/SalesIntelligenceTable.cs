@@ -34,6 +34,9 @@ internal static class SalesIntelligenceTable
     public const string GsiOutbox = "GSI-OUTBOX";
     public const string OutboxPk = "OUTBOXPK";
     public const string OutboxSk = "OUTBOXSK";
+    public const string GsiFeed = "GSI-FEED";
+    public const string FeedPk = "FEEDPK";
+    public const string FeedSk = "FEEDSK";
 
     // Sale attributes (the seed's names where it has one).
     public const string TenantIdAttribute = "tenantId";
@@ -123,6 +126,24 @@ internal static class SalesIntelligenceTable
 
     public static long EnqueuedMsOf(string outboxSortKey) =>
         long.Parse(outboxSortKey.AsSpan(0, 15), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    public static string FeedShardKey(int shard) => "FEED#" + shard.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Write time first (zero-padded milliseconds), then tenant and sale id: a shard's sales in feed order.</summary>
+    public static string FeedSortKey(long writtenMs, TenantId tenant, string saleId) =>
+        $"{writtenMs.ToString("D15", CultureInfo.InvariantCulture)}#{tenant.Value}#{saleId}";
+
+    /// <summary>The lower bound of feed keys written at or after <paramref name="writtenMs"/>.</summary>
+    public static string FeedSortKeyFrom(long writtenMs) => Math.Max(0, writtenMs).ToString("D15", CultureInfo.InvariantCulture);
+
+    /// <summary>Write time, tenant and sale id back from a feed key (tenant ids hold no '#'; the sale id is last, so it may).</summary>
+    public static (long WrittenMs, TenantId Tenant, string SaleId) ParseFeedSortKey(string feedSortKey)
+    {
+        var writtenMs = long.Parse(feedSortKey.AsSpan(0, 15), NumberStyles.None, CultureInfo.InvariantCulture);
+        var rest = feedSortKey[16..];
+        var separator = rest.IndexOf('#', StringComparison.Ordinal);
+        return (writtenMs, new TenantId(rest[..separator]), rest[(separator + 1)..]);
+    }
 
     public static string BatchSortKey(long batchId) => batchId.ToString("D12", CultureInfo.InvariantCulture);
 

@@ -7,7 +7,7 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 /// <summary>
 /// <c>sales-intelligence-{stage}</c> as <c>portal provision aws</c> creates it: on-demand billing, <c>pk</c>/<c>sk</c>, the seed's
 /// GSI-1 (category/season by price), GSI-2 (embedding-active by date, with the embedding), GSI-3 (brand by date), GSI-4 (a
-/// tenant's sales by date, every attribute) and the sparse GSI-OUTBOX (pending lake rows by shard and enqueue time), TTL on <c>ttl</c>.
+/// tenant's sales by date, every attribute) the sparse GSI-OUTBOX (pending lake rows by shard and enqueue time) and the sparse GSI-FEED (every sale by shard and write time), TTL on <c>ttl</c>.
 /// </summary>
 public sealed class SalesIntelligenceTableSpec(string tableName) : IDynamoDbTableSpec
 {
@@ -27,6 +27,7 @@ public sealed class SalesIntelligenceTableSpec(string tableName) : IDynamoDbTabl
             StringAttribute(Gsi3Pk), StringAttribute(Gsi3Sk),
             StringAttribute(Gsi4Pk), StringAttribute(Gsi4Sk),
             StringAttribute(OutboxPk), StringAttribute(OutboxSk),
+            StringAttribute(FeedPk), StringAttribute(FeedSk),
         ],
         KeySchema = [new KeySchemaElement(Pk, KeyType.HASH), new KeySchemaElement(Sk, KeyType.RANGE)],
         GlobalSecondaryIndexes =
@@ -39,6 +40,8 @@ public sealed class SalesIntelligenceTableSpec(string tableName) : IDynamoDbTabl
             Index(Gsi4, Gsi4Pk, Gsi4Sk, new Projection { ProjectionType = ProjectionType.ALL }),
             // Discovery only: the claim reads the sale items by key, strongly consistent.
             Index(GsiOutbox, OutboxPk, OutboxSk, new Projection { ProjectionType = ProjectionType.KEYS_ONLY }),
+            // The change feed every pricing host follows: sale keys by shard and write time, with the TTL to skip expired ones.
+            Index(GsiFeed, FeedPk, FeedSk, Include([Ttl])),
         ],
     };
 

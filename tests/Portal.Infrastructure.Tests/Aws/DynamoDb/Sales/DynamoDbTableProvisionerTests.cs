@@ -34,11 +34,11 @@ public sealed class DynamoDbTableProvisionerTests(DynaliteFixture dynalite)
 
         Assert.True(first.Changed);
         Assert.Equal(2, first.Actions.Count(a => a.Kind == ProvisioningActionKind.CreatedTable));
-        Assert.Contains($"sales-intelligence-{stage}: created table with 5 GSIs (PAY_PER_REQUEST)", printed);
+        Assert.Contains($"sales-intelligence-{stage}: created table with 6 GSIs (PAY_PER_REQUEST)", printed);
         // dynalite has no UpdateTimeToLive: a warning per table, not a failure.
         Assert.Equal(2, first.Actions.Count(a => a.Kind == ProvisioningActionKind.Warning && a.Detail.Contains("UpdateTimeToLive", StringComparison.Ordinal)));
         var table = (await dynalite.Client.DescribeTableAsync($"sales-intelligence-{stage}")).Table;
-        Assert.Equal(["GSI-1", "GSI-2", "GSI-3", "GSI-4", "GSI-OUTBOX"], table.GlobalSecondaryIndexes.Select(g => g.IndexName).Order(StringComparer.Ordinal));
+        Assert.Equal(["GSI-1", "GSI-2", "GSI-3", "GSI-4", "GSI-FEED", "GSI-OUTBOX"], table.GlobalSecondaryIndexes.Select(g => g.IndexName).Order(StringComparer.Ordinal));
         Assert.All(table.GlobalSecondaryIndexes, g => Assert.Equal(IndexStatus.ACTIVE, g.IndexStatus));
         Assert.Equal(BillingMode.PAY_PER_REQUEST, table.BillingModeSummary.BillingMode);
         Assert.Contains("embedding", table.GlobalSecondaryIndexes.Single(g => g.IndexName == "GSI-2").Projection.NonKeyAttributes);
@@ -47,7 +47,7 @@ public sealed class DynamoDbTableProvisionerTests(DynaliteFixture dynalite)
 
         Assert.False(second.Changed);
         Assert.Equal(2, second.Actions.Count(a => a.Kind == ProvisioningActionKind.UpToDate));
-        Assert.Contains(second.Actions, a => a.ToString() == $"sales-intelligence-{stage}: up to date, no changes (5 GSIs present)");
+        Assert.Contains(second.Actions, a => a.ToString() == $"sales-intelligence-{stage}: up to date, no changes (6 GSIs present)");
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class DynamoDbTableProvisionerTests(DynaliteFixture dynalite)
         Assert.Equal(string.Empty, error.ToString());
         Assert.Equal(0, requests);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith("sales-intelligence-qa: would ensure table (keys pk/sk, PAY_PER_REQUEST), GSIs: GSI-1, GSI-2, GSI-3, GSI-4, GSI-OUTBOX; TTL on 'ttl'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("sales-intelligence-qa: would ensure table (keys pk/sk, PAY_PER_REQUEST), GSIs: GSI-1, GSI-2, GSI-3, GSI-4, GSI-OUTBOX, GSI-FEED; TTL on 'ttl'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class DynamoDbTableProvisionerTests(DynaliteFixture dynalite)
         var exitCode = await AwsProvisioning.RunAsync(host.Services, dryRun: false, output, new StringWriter(), Ct);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains($"sales-intelligence-{stage}: created table with 5 GSIs (PAY_PER_REQUEST)", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"sales-intelligence-{stage}: created table with 6 GSIs (PAY_PER_REQUEST)", output.ToString(), StringComparison.Ordinal);
         // The same registrations serve the ports: one instance is the store and its outbox.
         var store = host.Services.GetRequiredService<ISalesStore>();
         Assert.IsType<DynamoDbSalesStore>(store);
