@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Feed;
+using Portal.Infrastructure.Ingestion;
+using Portal.Infrastructure.Local.Storage;
+using Portal.Pricing.Domain;
+using Portal.Pricing.Similarity;
+
+namespace Portal.Cli.Commands;
+
+/// <summary>
+/// <c>portal bench feed</c>: the change-feed floors on the embedded default. One writer (as the worker writes: micro-batches
+/// of sales with their outbox rows) and several followers, each with its own store instance (its own connections to the same
+/// SQLite file, as another process has), its own index and the real <see cref="SalesFeedFollower"/>. Prints write →
+/// comparable latency at a fixed rate, the followers' CPU when idle, and the time to load an index of many sales.
+/// </summary>
+internal static class BenchFeedCommand
+{
+    private const string Tenant = "bench";
+
+    public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
+    {
+        args.AllowOnly("rate", "seconds", "portals", "idle-seconds", "load-sales", "dimension", "data-dir", "short");
+        var quick = args.Has("short");
+        var rate = args.GetInt("rate", 100);
+        var seconds = args.GetInt("seconds", quick ? 5 : 60);
+        var portals = args.GetInt("portals", 2);
+        var idleSeconds = args.GetInt("idle-seconds", quick ? 5 : 30);
+        var loadSales = args.GetInt("load-sales", quick ? 20_000 : 1_000_000);
+        var dimension = args.GetInt("dimension", 512);
+        var root = args.Get("data-dir") ?? Directory.CreateTempSubdirectory("portal-bench-feed-").FullName;
+        Console.WriteLine($"portal bench feed: data in {root}");
+        try
+        {
+            await FreshnessAndIdleAsync(Path.Combine(root, "feed.db"), rate, seconds, portals, idleSeconds, dimension, cancellationToken);
+            if (loadSales > 0)
+            {
+                await LoadAsync(Path.Combine(root, "load.db"), loadSales, dimension, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (args.Get("data-dir") is null)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task FreshnessAndIdleAsync(
+        string database, int rate, int seconds, int portals, int idleSeconds, int dimension, CancellationToken cancellationToken)
+    {
+        using var writer = Store(database);
+        var options = new SalesFeedOptions();
+        var followers = new List<(SqliteSalesStore Store, InMemorySalesIndex Index, SalesFeedFollower Follower)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        for (var i = 0; i < portals; i++)
+        {
+            var store = Store(database);
+            var index = new InMemorySalesIndex();
+            var loader = new SalesIndexLoader(store, index, TimeProvider.System);
+            await loader.LoadAsync(cancellationToken);
+            var status = new SalesFeedStatus(TimeProvider.System, $"portal-{i + 1}");
+            var follower = new SalesFeedFollower(store, store, index, loader, status, new SalesFeedMetrics(status),
+                new AlertPublisher([], NullLogger<AlertPublisher>.Instance), Options.Create(options), TimeProvider.System,
+                NullLogger<SalesFeedFollower>.Instance);
+            await follower.StartAsync(stop.Token);
+            followers.Add((store, index, follower));
+        }
+
+        // Write time (after the commit returned) per sale; each follower's latency is taken when its index first holds the sale.
+        var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var pending = Enumerable.Range(0, portals).Select(_ => new ConcurrentDictionary<string, long>(StringComparer.Ordinal)).ToArray();
+        var latencies = new ConcurrentBag<double>();
+        var tenant = new TenantId(Tenant);
+        using var checking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var checker = Task.Run(async () =>
+        {
+            while (!checking.IsCancellationRequested)
+            {
+                for (var p = 0; p < portals; p++)
+                {
+                    foreach (var (saleId, at) in pending[p])
+                    {
+                        if (followers[p].Index.Contains(tenant, saleId) && pending[p].TryRemove(saleId, out _))
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                        }
+                    }
+                }
+
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        // Micro-batches every 100 ms, as the pipeline commits them.
+        var random = new Random(7);
+        var perBatch = Math.Max(1, rate / 10);
+        var total = rate * seconds;
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        while (next < total)
+        {
+            var due = (long)(next / (double)rate * 1000);
+            var wait = due - clock.ElapsedMilliseconds;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellationToken);
+            }
+
+            var batch = Enumerable.Range(next, Math.Min(perBatch, total - next))
+                .Select(i => new SaleWithPhotos(Sale(i, DateTimeOffset.UtcNow), new StoredEmbedding("bench", Vector(random, dimension))))
+                .ToList();
+            await writer.AddSalesWithPhotosAsync(batch, cancellationToken);
+            var at = Stopwatch.GetTimestamp();
+            foreach (var sale in batch)
+            {
+                written[sale.Sale.SaleId] = at;
+                foreach (var p in pending)
+                {
+                    p[sale.Sale.SaleId] = at;
+                }
+            }
+
+            next += batch.Count;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (pending.Any(p => !p.IsEmpty) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        await checking.CancelAsync();
+        await checker;
+        var sorted = latencies.Order().ToArray();
+        var missing = pending.Sum(p => p.Count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"write → comparable in every portal: {total} sales at {rate}/s for {seconds} s, {portals} portal(s), poll {options.PollInterval.TotalMilliseconds:0} ms: " +
+            $"p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {sorted.LastOrDefault():0} ms, missing {missing} (floors p50 ≤ 1000, p99 ≤ 2000)"));
+
+        // Idle: nothing written; only the followers run.
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var idle = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellationToken);
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / idle.Elapsed.TotalSeconds / portals * 100;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"idle feed polling: {cpu:0.00} % of one core per portal over {idleSeconds} s ({total} sales in the store; floor 2 %)"));
+
+        await stop.CancelAsync();
+        foreach (var (store, _, follower) in followers)
+        {
+            await follower.StopAsync(CancellationToken.None);
+            follower.Dispose();
+            store.Dispose();
+        }
+    }
+
+    private static async Task LoadAsync(string database, int sales, int dimension, CancellationToken cancellationToken)
+    {
+        using (var writer = Store(database))
+        {
+            var random = new Random(11);
+            var now = DateTimeOffset.UtcNow;
+            var write = Stopwatch.StartNew();
+            const int Batch = 5_000;
+            for (var from = 0; from < sales; from += Batch)
+            {
+                var batch = Enumerable.Range(from, Math.Min(Batch, sales - from))
+                    .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", Vector(random, dimension))))
+                    .ToList();
+                await writer.AddSalesAsync(batch, cancellationToken);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {sales} sales × {dimension}-d in {write.Elapsed.TotalSeconds:0.0} s ({new FileInfo(database).Length / 1e9:0.00} GB)"));
+        }
+
+        using var store = Store(database);
+        var index = new InMemorySalesIndex();
+        var loader = new SalesIndexLoader(store, index, TimeProvider.System);
+        var load = Stopwatch.StartNew();
+        await loader.LoadAsync(cancellationToken);
+        var memory = index.GetMemoryUsage();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"index load: {loader.SalesLoaded} sales in {load.Elapsed.TotalSeconds:0.0} s = {loader.SalesLoaded / load.Elapsed.TotalSeconds:0} sales/s, " +
+            $"vectors {memory.Float32Bytes / 1e9:0.00} GB (floor 1M ≤ 60 s)"));
+    }
+
+    private static SqliteSalesStore Store(string database) =>
+        new(new SqliteStoreOptions { DatabasePath = database }, TimeProvider.System);
+
+    private static SaleRecord Sale(int i, DateTimeOffset soldAt) => new()
+    {
+        Tenant = new TenantId(Tenant),
+        ProductId = "p-" + i.ToString(CultureInfo.InvariantCulture),
+        SaleId = "s-" + i.ToString(CultureInfo.InvariantCulture),
+        Category = "c" + (i % 20).ToString(CultureInfo.InvariantCulture),
+        Brand = "b" + (i % 50).ToString(CultureInfo.InvariantCulture),
+        SoldPrice = 10 + i % 90,
+        Currency = "EUR",
+        SoldAt = soldAt,
+        Source = "bench",
+    };
+
+    private static float[] Vector(Random random, int dimension)
+    {
+        var vector = new float[dimension];
+        for (var d = 0; d < vector.Length; d++)
+        {
+            vector[d] = (float)(random.NextDouble() - 0.5);
+        }
+
+        return vector;
+    }
+
+    private static double Percentile(double[] sorted, double quantile) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+}
