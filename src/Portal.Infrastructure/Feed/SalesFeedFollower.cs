@@ -31,6 +31,7 @@ public sealed partial class SalesFeedFollower(
     private readonly SalesFeedOptions _options = options.Value;
     private DateTimeOffset _watermark;
     private bool _lagAlerted;
+    private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,6 +75,7 @@ public sealed partial class SalesFeedFollower(
             }
 
             await AlertOnLagAsync(stoppingToken);
+            await HeartbeatAsync(stoppingToken);
             try
             {
                 await Task.Delay(_options.PollInterval, timeProvider, stoppingToken);
@@ -149,6 +151,29 @@ public sealed partial class SalesFeedFollower(
         }
     }
 
+    /// <summary>Every <see cref="SalesFeedOptions.HeartbeatInterval"/>, this host's freshness into the store for <c>/ops/sync</c>.</summary>
+    internal async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (now - _lastHeartbeat < _options.HeartbeatInterval)
+        {
+            return;
+        }
+
+        var snapshot = status.Snapshot();
+        try
+        {
+            await feed.RecordHeartbeatAsync(
+                new SalesFeedHeartbeat(status.HostName, now, snapshot.Watermark, snapshot.LastSaleSeenAt, snapshot.Lag), cancellationToken);
+            _lastHeartbeat = now;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store is what lags: the next heartbeat tries again, the lag alert covers the rest.
+            LogHeartbeatFailed(logger, ex);
+        }
+    }
+
     internal async Task AlertOnLagAsync(CancellationToken cancellationToken)
     {
         var snapshot = status.Snapshot();
@@ -192,6 +217,9 @@ public sealed partial class SalesFeedFollower(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Sales index is {LagSeconds:0} s behind the store (threshold {ThresholdSeconds:0} s)")]
     private static partial void LogLagging(ILogger logger, double lagSeconds, double thresholdSeconds);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Recording this host's sales-feed heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Sales index caught up with the store ({LagSeconds:0.0} s behind)")]
     private static partial void LogCaughtUp(ILogger logger, double lagSeconds);

@@ -22,7 +22,16 @@ public interface ISalesChangeFeed
 
     /// <summary>The live sales the entries name, with every photo's embedding; expired or unknown ones are left out.</summary>
     Task<IReadOnlyList<SaleWithPhotos>> GetFeedSalesAsync(IReadOnlyList<SalesFeedEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Records (replaces) a following host's heartbeat: how current its index is, for <c>/ops/sync</c>.</summary>
+    Task RecordHeartbeatAsync(SalesFeedHeartbeat heartbeat, CancellationToken cancellationToken);
+
+    /// <summary>Every host's latest heartbeat reported within <paramref name="within"/>, by host name.</summary>
+    Task<IReadOnlyList<SalesFeedHeartbeat>> GetHeartbeatsAsync(TimeSpan within, CancellationToken cancellationToken);
 }
+
+/// <summary>A following host's report: its feed watermark, the write time of the newest sale it has seen, and its lag.</summary>
+public sealed record SalesFeedHeartbeat(string Host, DateTimeOffset ReportedAt, DateTimeOffset? Watermark, DateTimeOffset? LastSaleSeenAt, TimeSpan? Lag);
 
 /// <summary>One write in the feed: when the store took it (millisecond precision) and which sale it was.</summary>
 public sealed record SalesFeedEntry(DateTimeOffset WrittenAt, TenantId Tenant, string SaleId)

@@ -109,4 +109,20 @@ public abstract class SalesChangeFeedContract : IAsyncLifetime
         Assert.Null(s2.Embedding);
         Assert.Equal(2, sales.Count);
     }
+
+    [Fact]
+    public async Task EachHostKeepsItsLatestHeartbeatAndSilentHostsDropOut()
+    {
+        var (_, _, feed) = await CreateAsync(Time);
+        await feed.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-a", Now.AddSeconds(-1), Now.AddSeconds(-2), null, TimeSpan.FromSeconds(1)), Ct);
+        await feed.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-a", Now, Now.AddSeconds(-1), Now.AddSeconds(-3), TimeSpan.FromMilliseconds(250)), Ct);
+        await feed.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-b", Now.AddMinutes(-10), null, null, null), Ct);
+        await feed.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-old", Now.AddHours(-2), Now.AddHours(-2), null, null), Ct);
+
+        var heartbeats = await feed.GetHeartbeatsAsync(TimeSpan.FromHours(1), Ct);
+
+        Assert.Equal(
+            [new SalesFeedHeartbeat("portal-a", Now, Now.AddSeconds(-1), Now.AddSeconds(-3), TimeSpan.FromMilliseconds(250)), new SalesFeedHeartbeat("portal-b", Now.AddMinutes(-10), null, null, null)],
+            heartbeats);
+    }
 }

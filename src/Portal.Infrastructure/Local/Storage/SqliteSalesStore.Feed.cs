@@ -16,6 +16,15 @@ public sealed partial class SqliteSalesStore
         // Sales written before the feed existed carry 0: every host loads them at start, no follower asks for them.
         "ALTER TABLE sales ADD COLUMN written_at_ms INTEGER NOT NULL DEFAULT 0;",
         "CREATE INDEX ix_sales_feed ON sales (written_at_ms, tenant_id, sale_id, ttl);",
+        """
+        CREATE TABLE feed_heartbeats (
+            host              TEXT    NOT NULL PRIMARY KEY,
+            reported_at_ms    INTEGER NOT NULL,
+            watermark_ms      INTEGER NULL,
+            last_sale_seen_ms INTEGER NULL,
+            lag_ms            INTEGER NULL
+        );
+        """,
     ];
 
     private static readonly string FeedSaleSql =
@@ -112,5 +121,45 @@ public sealed partial class SqliteSalesStore
 
         await transaction.CommitAsync(cancellationToken);
         return sales;
+    }
+
+    public async Task RecordHeartbeatAsync(SalesFeedHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        ArgumentException.ThrowIfNullOrWhiteSpace(heartbeat.Host);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "INSERT INTO feed_heartbeats (host, reported_at_ms, watermark_ms, last_sale_seen_ms, lag_ms) VALUES ($host, $at, $watermark, $seen, $lag) " +
+            "ON CONFLICT (host) DO UPDATE SET reported_at_ms = excluded.reported_at_ms, watermark_ms = excluded.watermark_ms, " +
+            "last_sale_seen_ms = excluded.last_sale_seen_ms, lag_ms = excluded.lag_ms;";
+        command.Parameters.AddWithValue("$host", heartbeat.Host);
+        command.Parameters.AddWithValue("$at", heartbeat.ReportedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$watermark", (object?)heartbeat.Watermark?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$seen", (object?)heartbeat.LastSaleSeenAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lag", (object?)(long?)heartbeat.Lag?.TotalMilliseconds ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SalesFeedHeartbeat>> GetHeartbeatsAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT host, reported_at_ms, watermark_ms, last_sale_seen_ms, lag_ms FROM feed_heartbeats WHERE reported_at_ms >= $since ORDER BY host;";
+        command.Parameters.AddWithValue("$since", (_timeProvider.GetUtcNow() - within).ToUnixTimeMilliseconds());
+        var heartbeats = new List<SalesFeedHeartbeat>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            heartbeats.Add(new SalesFeedHeartbeat(
+                reader.GetString(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(4))));
+        }
+
+        return heartbeats;
     }
 }

@@ -3,7 +3,9 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Infrastructure.Local.Storage;
 using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
 using Portal.Pricing.Sync;
 using Portal.Web.Components.Pages.Sync;
 using Portal.Web.Identity;
@@ -139,6 +141,34 @@ public sealed class SyncPageTests : PortalComponentTestBase
 
         Assert.NotNull(cut.Find("[data-testid=sync-unavailable]"));
         Assert.Empty(_monitor.Calls);
+    }
+
+    [Fact]
+    public async Task ListsEachHostsIndexFreshnessFromTheStoresHeartbeatsAndFlagsTheLaggingOne()
+    {
+        var folder = Directory.CreateTempSubdirectory("portal-sync-page-");
+        try
+        {
+            using var store = new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = Path.Combine(folder.FullName, "sales.db") }, _time);
+            await store.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-a", Now.AddSeconds(-3), Now.AddSeconds(-4), Now.AddSeconds(-4), TimeSpan.FromMilliseconds(400)), CancellationToken.None);
+            await store.RecordHeartbeatAsync(new SalesFeedHeartbeat("portal-b", Now.AddSeconds(-2), Now.AddMinutes(-5), Now.AddMinutes(-5), TimeSpan.FromMinutes(5)), CancellationToken.None);
+            await store.RecordHeartbeatAsync(new SalesFeedHeartbeat("gone", Now.AddHours(-2), null, null, null), CancellationToken.None);
+            Services.AddSingleton<ISalesChangeFeed>(store);
+
+            var cut = Render<SyncPage>();
+
+            var rows = cut.WaitForElements("[data-testid=feed-hosts] tbody tr");
+            Assert.Equal(2, rows.Count);
+            Assert.Equal(["portal-a", "2026-11-28 16:30:16", "400 ms", "2026-11-28 16:30:17"], rows[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+            Assert.Equal("portal-b", rows[1].QuerySelectorAll("td")[0].TextContent.Trim());
+            Assert.Single(cut.FindAll("[data-testid=feed-lagging]"));
+            Assert.Contains("lagging", rows[1].TextContent, StringComparison.Ordinal);
+            await DisposeComponentsAsync();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private static string Text(IRenderedComponent<SyncPage> cut, string testId) => cut.Find($"[data-testid={testId}]").TextContent.Trim();

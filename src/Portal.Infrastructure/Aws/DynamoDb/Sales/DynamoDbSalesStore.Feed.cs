@@ -48,6 +48,66 @@ public sealed partial class DynamoDbSalesStore
         return [.. found.OfType<SaleWithPhotos>()];
     }
 
+    /// <summary>One item per host under <c>FEED#HOSTS</c>, expired by TTL a day after its last report.</summary>
+    public async Task RecordHeartbeatAsync(SalesFeedHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        ArgumentException.ThrowIfNullOrWhiteSpace(heartbeat.Host);
+        var item = new Dictionary<string, AttributeValue>(Key(FeedHostsPk, heartbeat.Host), StringComparer.Ordinal)
+        {
+            [Entity] = Str(FeedHostEntity),
+            [HeartbeatReportedMs] = Num(heartbeat.ReportedAt.ToUnixTimeMilliseconds()),
+            [Ttl] = Num(heartbeat.ReportedAt.AddDays(1).ToUnixTimeSeconds()),
+        };
+        if (heartbeat.Watermark is { } watermark)
+        {
+            item[HeartbeatWatermarkMs] = Num(watermark.ToUnixTimeMilliseconds());
+        }
+
+        if (heartbeat.LastSaleSeenAt is { } seen)
+        {
+            item[HeartbeatLastSaleSeenMs] = Num(seen.ToUnixTimeMilliseconds());
+        }
+
+        if (heartbeat.Lag is { } lag)
+        {
+            item[HeartbeatLagMs] = Num((long)lag.TotalMilliseconds);
+        }
+
+        await _client.PutItemAsync(new PutItemRequest { TableName = TableName, Item = item }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SalesFeedHeartbeat>> GetHeartbeatsAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        var since = (_timeProvider.GetUtcNow() - within).ToUnixTimeMilliseconds();
+        var request = new QueryRequest
+        {
+            TableName = TableName,
+            KeyConditionExpression = "#pk = :pk",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = Pk },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = Str(FeedHostsPk) },
+            ConsistentRead = true,
+        };
+        var heartbeats = new List<SalesFeedHeartbeat>();
+        await foreach (var item in QueryAllAsync(request, cancellationToken))
+        {
+            var reported = LongOf(item, HeartbeatReportedMs);
+            if (reported < since)
+            {
+                continue;
+            }
+
+            heartbeats.Add(new SalesFeedHeartbeat(
+                item[Sk].S,
+                DateTimeOffset.FromUnixTimeMilliseconds(reported),
+                item.ContainsKey(HeartbeatWatermarkMs) ? DateTimeOffset.FromUnixTimeMilliseconds(LongOf(item, HeartbeatWatermarkMs)) : null,
+                item.ContainsKey(HeartbeatLastSaleSeenMs) ? DateTimeOffset.FromUnixTimeMilliseconds(LongOf(item, HeartbeatLastSaleSeenMs)) : null,
+                item.ContainsKey(HeartbeatLagMs) ? TimeSpan.FromMilliseconds(LongOf(item, HeartbeatLagMs)) : null));
+        }
+
+        return heartbeats;
+    }
+
     /// <summary>Up to <paramref name="limit"/> live entries of one shard after the cursor, in order (expired ones filtered, so it pages on).</summary>
     private async Task<List<SalesFeedEntry>> ReadFeedShardAsync(int shard, string? afterKey, string fromKey, int limit, CancellationToken cancellationToken)
     {

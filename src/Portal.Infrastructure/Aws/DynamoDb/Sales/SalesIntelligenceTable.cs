@@ -37,6 +37,12 @@ internal static class SalesIntelligenceTable
     public const string GsiFeed = "GSI-FEED";
     public const string FeedPk = "FEEDPK";
     public const string FeedSk = "FEEDSK";
+    public const string FeedHostsPk = "FEED#HOSTS";
+    public const string FeedHostEntity = "FEEDHOST";
+    public const string HeartbeatReportedMs = "reportedAtMs";
+    public const string HeartbeatWatermarkMs = "watermarkMs";
+    public const string HeartbeatLastSaleSeenMs = "lastSaleSeenMs";
+    public const string HeartbeatLagMs = "lagMs";
 
     // Sale attributes (the seed's names where it has one).
     public const string TenantIdAttribute = "tenantId";
