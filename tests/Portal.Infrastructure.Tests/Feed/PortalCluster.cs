@@ -35,6 +35,8 @@ internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, str
         var environment = CommonEnvironment("Development");
         environment["ASPNETCORE_URLS"] = url;
         environment["Logging__LogLevel__Default"] = "Warning";
+        // The default development user (Admin) also holds Ops, so /health/ready shows it the checks' detail.
+        environment["DevelopmentIdentity__Users__0__Roles__1"] = "Ops";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
