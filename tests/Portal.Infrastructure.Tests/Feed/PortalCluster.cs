@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -264,45 +263,7 @@ internal sealed class PortalHandle(string name, Uri baseAddress, WorkerProcess p
 /// <summary>A product listed then sold, with its photo already in the shared image store.</summary>
 internal sealed record FeedSale(string ProductId, string SaleId, string Category, string ImageKey, DateTimeOffset SoldAt)
 {
-    public JsonObject Listed() => Envelope("l-" + ProductId, "product.listed", SoldAt.AddMinutes(-1), new JsonObject
-    {
-        ["tenantId"] = PortalCluster.Tenant,
-        ["productId"] = ProductId,
-        ["category"] = Category,
-        ["brand"] = "Nordvik",
-        ["condition"] = "very_good",
-        ["title"] = "Trail shoes " + ProductId,
-        ["askingPrice"] = 40,
-        ["currency"] = "EUR",
-    });
+    public JsonObject Listed() => TrailShoeEvents.Listed(PortalCluster.Tenant, ProductId, Category, SoldAt.AddMinutes(-1));
 
-    public JsonObject Sold() => Envelope("s-" + ProductId, "product.sold", SoldAt, new JsonObject
-    {
-        ["tenantId"] = PortalCluster.Tenant,
-        ["productId"] = ProductId,
-        ["saleId"] = SaleId,
-        ["category"] = Category,
-        ["brand"] = "Nordvik",
-        ["condition"] = "very_good",
-        ["title"] = "Trail shoes " + ProductId,
-        ["soldPrice"] = 35.5,
-        ["currency"] = "EUR",
-        ["soldAt"] = Stamp(SoldAt),
-        ["imageKey"] = ImageKey,
-    });
-
-    private static JsonObject Envelope(string id, string detailType, DateTimeOffset time, JsonObject detail) => new()
-    {
-        ["version"] = "0",
-        ["id"] = id,
-        ["detail-type"] = detailType,
-        ["source"] = "carousel.products",
-        ["account"] = "111122223333",
-        ["time"] = Stamp(time),
-        ["region"] = "eu-west-1",
-        ["resources"] = new JsonArray(),
-        ["detail"] = detail,
-    };
-
-    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public JsonObject Sold() => TrailShoeEvents.Sold(PortalCluster.Tenant, ProductId, SaleId, Category, ImageKey, SoldAt);
 }

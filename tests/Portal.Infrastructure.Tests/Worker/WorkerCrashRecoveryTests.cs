@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.SQS;
@@ -214,45 +213,8 @@ public sealed class WorkerCrashRecoveryTests(ITestOutputHelper output) : IAsyncL
         return last;
     }
 
-    private static JsonObject Listed(string productId, DateTimeOffset time) => Envelope("l-" + productId, "product.listed", time, new JsonObject
-    {
-        ["tenantId"] = Tenant,
-        ["productId"] = productId,
-        ["category"] = "shoes",
-        ["brand"] = "Nordvik",
-        ["condition"] = "very_good",
-        ["title"] = "Trail shoes " + productId,
-        ["askingPrice"] = 40,
-        ["currency"] = "EUR",
-    });
+    private static JsonObject Listed(string productId, DateTimeOffset time) => TrailShoeEvents.Listed(Tenant, productId, "shoes", time);
 
-    private static JsonObject Sold(string productId, string saleId, string imageKey, DateTimeOffset time) => Envelope("s-" + productId, "product.sold", time, new JsonObject
-    {
-        ["tenantId"] = Tenant,
-        ["productId"] = productId,
-        ["saleId"] = saleId,
-        ["category"] = "shoes",
-        ["brand"] = "Nordvik",
-        ["condition"] = "very_good",
-        ["title"] = "Trail shoes " + productId,
-        ["soldPrice"] = 35.5,
-        ["currency"] = "EUR",
-        ["soldAt"] = Stamp(time),
-        ["imageKey"] = imageKey,
-    });
-
-    private static JsonObject Envelope(string id, string detailType, DateTimeOffset time, JsonObject detail) => new()
-    {
-        ["version"] = "0",
-        ["id"] = id,
-        ["detail-type"] = detailType,
-        ["source"] = "carousel.products",
-        ["account"] = "111122223333",
-        ["time"] = Stamp(time),
-        ["region"] = "eu-west-1",
-        ["resources"] = new JsonArray(),
-        ["detail"] = detail,
-    };
-
-    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static JsonObject Sold(string productId, string saleId, string imageKey, DateTimeOffset time) =>
+        TrailShoeEvents.Sold(Tenant, productId, saleId, "shoes", imageKey, time);
 }

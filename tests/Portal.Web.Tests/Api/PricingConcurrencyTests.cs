@@ -139,32 +139,13 @@ public sealed class PricingConcurrencyTests(PricingConcurrencyTests.Portal porta
         public async Task InitializeAsync()
         {
             using var client = CreateClient();
-            var deadline = DateTime.UtcNow.AddMinutes(4);
-            while (DateTime.UtcNow < deadline)
-            {
-                var body = await (await client.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
-                if (body.GetProperty("status").GetString() == "Healthy")
-                {
-                    return;
-                }
-
-                await Task.Delay(250);
-            }
-
-            throw new TimeoutException("The demo tenant did not finish seeding within 4 minutes.");
+            await DemoPortal.WaitUntilSeededAsync(client);
         }
 
         async Task IAsyncLifetime.DisposeAsync()
         {
             await DisposeAsync();
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // SQLite may still hold the file; it is in the temp directory anyway.
-            }
+            DemoPortal.DeleteDataDirectory(_dataDirectory);
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -28,31 +26,12 @@ public sealed class HostileInputPortal : WebApplicationFactory<Program>, IAsyncL
     {
         StartServer();
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddMinutes(4);
-        while (DateTime.UtcNow < deadline)
-        {
-            var ready = await client.GetAsync("/health/ready");
-            if (ready.IsSuccessStatusCode && (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "Healthy")
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The demo tenant did not finish seeding within 4 minutes.");
+        await DemoPortal.WaitUntilSeededAsync(client);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the folder is in the temp directory anyway.
-        }
+        DemoPortal.DeleteDataDirectory(_dataDirectory);
     }
 }
