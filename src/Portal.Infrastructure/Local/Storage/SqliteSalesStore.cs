@@ -439,48 +439,19 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, ISales
             throw new InvalidOperationException($"Database '{_options.DatabasePath}' has schema version {current}; this build knows up to {SchemaVersion}.");
         }
 
-        if (current < 1)
+        // Each step once, in order; a file from any earlier version is brought up to SchemaVersion.
+        (int Version, string[] Statements)[] migrations =
+            [(1, Migration1), (2, OutboxMigration), (3, SalePhotosMigration), (SchemaVersion, FeedMigration)];
+        foreach (var (version, statements) in migrations.Where(m => m.Version > current))
         {
-            await SqliteDatabase.ExecuteAllAsync(connection, transaction, Migration1, cancellationToken);
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction, statements, cancellationToken);
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (1, $at);";
+            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES ($version, $at);";
+            record.Parameters.AddWithValue("$version", version);
             record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
             await record.ExecuteNonQueryAsync(cancellationToken);
-            LogMigrated(_logger, _options.DatabasePath, 1);
-        }
-
-        if (current < 2)
-        {
-            await SqliteDatabase.ExecuteAllAsync(connection, transaction, OutboxMigration, cancellationToken);
-            await using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (2, $at);";
-            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
-            await record.ExecuteNonQueryAsync(cancellationToken);
-            LogMigrated(_logger, _options.DatabasePath, 2);
-        }
-
-        if (current < 3)
-        {
-            await SqliteDatabase.ExecuteAllAsync(connection, transaction, SalePhotosMigration, cancellationToken);
-            await using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (3, $at);";
-            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
-            await record.ExecuteNonQueryAsync(cancellationToken);
-            LogMigrated(_logger, _options.DatabasePath, 3);
-        }
-
-        if (current < 4)
-        {
-            await SqliteDatabase.ExecuteAllAsync(connection, transaction, FeedMigration, cancellationToken);
-            await using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (4, $at);";
-            record.Parameters.AddWithValue("$at", SalesKeys.Timestamp(_timeProvider.GetUtcNow()));
-            await record.ExecuteNonQueryAsync(cancellationToken);
-            LogMigrated(_logger, _options.DatabasePath, 4);
+            LogMigrated(_logger, _options.DatabasePath, version);
         }
     }
 
