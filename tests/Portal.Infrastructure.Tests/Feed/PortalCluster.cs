@@ -6,25 +6,28 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.SQS;
-using Microsoft.Data.Sqlite;
 using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Tests.Sqs;
 using Portal.Infrastructure.Tests.Worker;
+using Portal.Pricing.Ports;
 
 namespace Portal.Infrastructure.Tests.Feed;
 
 /// <summary>
-/// Real hosts on one data folder, as on one machine in production: portals (<c>Portal.Web</c>, Development sign-in), the
-/// worker reading the loopback SQS queue, and <c>portal import</c> runs, each its own process. Talks to them only over
-/// HTTP, SQS and the command line; reads the store through a read-only connection.
+/// Real hosts on one store, as in production: portals (<c>Portal.Web</c>, Development sign-in), the worker reading the
+/// loopback SQS queue, and <c>portal import</c> runs, each its own process, all on the provider <paramref name="storage"/>
+/// sets up (one data folder on the embedded default; dynalite and s3rver on AWS). Talks to them only over HTTP, SQS and the
+/// command line; reads the store around them.
 /// </summary>
-internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, string queueUrl) : IAsyncDisposable
+internal sealed class PortalCluster(ClusterStorage storage, FakeSqsServer sqs, string queueUrl) : IAsyncDisposable
 {
     public const string Tenant = "demo";
 
     private readonly List<WorkerProcess> _processes = [];
 
-    public string DataDirectory => dataDirectory;
+    public string DataDirectory => storage.DataDirectory;
+
+    public IImageStore Images => storage.Images;
 
     public IEnumerable<string> Output => _processes.SelectMany(p => p.Output);
 
@@ -57,7 +60,7 @@ internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, str
         environment["Sync__Sqs__VisibilityTimeout"] = "00:00:10";
         environment["Sync__Sqs__Concurrency"] = "4";
         environment["Sync__Images__AllowPrivateNetworks"] = "true";
-        var worker = WorkerProcess.Start(name, environment, dataDirectory);
+        var worker = WorkerProcess.Start(name, environment, storage.DataDirectory);
         _processes.Add(worker);
         return worker;
     }
@@ -67,7 +70,7 @@ internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, str
     {
         var environment = CommonEnvironment("Production");
         var cli = WorkerProcess.Start("import", WorkerProcess.CliDll,
-            ["import", "--manifest", manifest, "--tenant", Tenant, "--images-root", imagesRoot, "--data-dir", dataDirectory, "--json"],
+            ["import", "--manifest", manifest, "--tenant", Tenant, "--images-root", imagesRoot, "--data-dir", storage.DataDirectory, "--json"],
             environment, Path.GetDirectoryName(WorkerProcess.CliDll)!);
         _processes.Add(cli);
         var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(3));
@@ -87,39 +90,7 @@ internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, str
     }
 
     /// <summary>The live sale ids of a category in the shared store.</summary>
-    public async Task<IReadOnlyList<string>> StoredSaleIdsAsync(string? category = null)
-    {
-        var database = Path.Combine(dataDirectory, "sales.db");
-        if (!File.Exists(database))
-        {
-            return [];
-        }
-
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = category is null
-            ? "SELECT sale_id FROM sales WHERE tenant_id = $tenant ORDER BY sale_id;"
-            : "SELECT sale_id FROM sales WHERE tenant_id = $tenant AND category = $category ORDER BY sale_id;";
-        command.Parameters.AddWithValue("$tenant", Tenant);
-        command.Parameters.AddWithValue("$category", category ?? "");
-        var ids = new List<string>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                ids.Add(reader.GetString(0));
-            }
-        }
-        catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
-        {
-            // No host has created the schema yet.
-        }
-
-        return ids;
-    }
+    public Task<IReadOnlyList<string>> StoredSaleIdsAsync(string? category = null) => storage.StoredSaleIdsAsync(category);
 
     public async ValueTask DisposeAsync()
     {
@@ -129,7 +100,18 @@ internal sealed class PortalCluster(string dataDirectory, FakeSqsServer sqs, str
         }
     }
 
-    private Dictionary<string, string> CommonEnvironment(string environmentName) => new()
+    private Dictionary<string, string> CommonEnvironment(string environmentName)
+    {
+        var environment = CommonEnvironment(environmentName, storage.DataDirectory);
+        foreach (var (key, value) in storage.Settings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string> CommonEnvironment(string environmentName, string dataDirectory) => new()
     {
         ["DOTNET_ENVIRONMENT"] = environmentName,
         ["ASPNETCORE_ENVIRONMENT"] = environmentName,
