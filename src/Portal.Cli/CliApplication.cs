@@ -19,7 +19,7 @@ internal static class CliApplication
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
         portal bench http --url URL [--concurrency 8,32] [--seconds 30] [--token JWT | --dev-user NAME] [--tenant demo] [--batch 100]
-        portal bench feed [--short] [--rate 100] [--seconds 60] [--portals 2] [--idle-seconds 30] [--load-sales 1000000] [--dimension 512] [--data-dir DIR]
+        portal bench feed [--short] [--provider local|aws] [--dynamodb-url URL] [--rate 100] [--seconds 60] [--portals 2] [--idle-seconds 30] [--load-sales 1000000] [--dimension 512] [--data-dir DIR]
         portal provision aws [--stage S] [--dry-run]
         portal smoke --url URL [--tenant T] [--token JWT] [--dev-user NAME] [--timeout 60]
         Options for every command: --data-dir DIR (default: Portal:DataDirectory from appsettings.json)

@@ -13,10 +13,11 @@ using Portal.Pricing.Similarity;
 namespace Portal.Cli.Commands;
 
 /// <summary>
-/// <c>portal bench feed</c>: the change-feed floors on the embedded default. One writer (as the worker writes: micro-batches
-/// of sales with their outbox rows) and several followers, each with its own store instance (its own connections to the same
-/// SQLite file, as another process has), its own index and the real <see cref="SalesFeedFollower"/>. Prints write →
-/// comparable latency at a fixed rate, the followers' CPU when idle, and the time to load an index of many sales.
+/// <c>portal bench feed</c>: the change-feed floors on the embedded default (<c>--provider local</c>, one SQLite file) or on
+/// DynamoDB (<c>--provider aws</c>: the sales table and its GSI-FEED on dynalite, or on <c>--dynamodb-url</c>). One writer (as
+/// the worker writes: micro-batches of sales with their outbox rows) and several followers, each with its own store instance
+/// (its own connections, as another process has), its own index and the real <see cref="SalesFeedFollower"/>. Prints write →
+/// comparable latency at a fixed rate, the followers' CPU (and, on DynamoDB, requests) when idle, and the time to load an index.
 /// </summary>
 internal static class BenchFeedCommand
 {
@@ -24,22 +25,37 @@ internal static class BenchFeedCommand
 
     public static async Task<int> RunAsync(CliArguments args, CancellationToken cancellationToken)
     {
-        args.AllowOnly("rate", "seconds", "portals", "idle-seconds", "load-sales", "dimension", "data-dir", "short");
+        args.AllowOnly("rate", "seconds", "portals", "idle-seconds", "load-sales", "dimension", "data-dir", "short", "provider", "dynamodb-url");
         var quick = args.Has("short");
+        var provider = (args.Get("provider") ?? "local").ToLowerInvariant();
+        if (provider is not ("local" or "aws"))
+        {
+            throw new CliUsageException($"--provider must be 'local' or 'aws', not '{provider}'.");
+        }
+
+        if (args.Has("dynamodb-url") && provider != "aws")
+        {
+            throw new CliUsageException("--dynamodb-url needs --provider aws.");
+        }
+
         var rate = args.GetInt("rate", 100);
         var seconds = args.GetInt("seconds", quick ? 5 : 60);
         var portals = args.GetInt("portals", 2);
         var idleSeconds = args.GetInt("idle-seconds", quick ? 5 : 30);
-        var loadSales = args.GetInt("load-sales", quick ? 20_000 : 1_000_000);
+        // dynalite writes a few hundred sales a second: its default load is what finishes in minutes.
+        var loadSales = args.GetInt("load-sales", (quick, provider) switch { (true, _) => 20_000, (false, "aws") => 20_000, _ => 1_000_000 });
         var dimension = args.GetInt("dimension", 512);
         var root = args.Get("data-dir") ?? Directory.CreateTempSubdirectory("portal-bench-feed-").FullName;
-        Console.WriteLine($"portal bench feed: data in {root}");
         try
         {
-            await FreshnessAndIdleAsync(Path.Combine(root, "feed.db"), rate, seconds, portals, idleSeconds, dimension, cancellationToken);
+            await using FeedBenchStorage storage = provider == "aws"
+                ? await DynamoDbFeedBenchStorage.StartAsync(args.Get("dynamodb-url"), cancellationToken)
+                : new SqliteFeedBenchStorage(root);
+            Console.WriteLine($"portal bench feed: {storage.Name}, data in {root}");
+            await FreshnessAndIdleAsync(storage, rate, seconds, portals, idleSeconds, dimension, cancellationToken);
             if (loadSales > 0)
             {
-                await LoadAsync(Path.Combine(root, "load.db"), loadSales, dimension, cancellationToken);
+                await LoadAsync(storage, loadSales, dimension, cancellationToken);
             }
         }
         finally
@@ -54,20 +70,22 @@ internal static class BenchFeedCommand
     }
 
     private static async Task FreshnessAndIdleAsync(
-        string database, int rate, int seconds, int portals, int idleSeconds, int dimension, CancellationToken cancellationToken)
+        FeedBenchStorage storage, int rate, int seconds, int portals, int idleSeconds, int dimension, CancellationToken cancellationToken)
     {
-        using var writer = Store(database);
+        await storage.PrepareAsync("feed", cancellationToken);
+        var writer = storage.Open("feed");
+        using var writerOwner = writer.Owner;
         var options = new SalesFeedOptions();
-        var followers = new List<(SqliteSalesStore Store, InMemorySalesIndex Index, SalesFeedFollower Follower)>();
+        var followers = new List<(FeedBenchStore Store, InMemorySalesIndex Index, SalesFeedFollower Follower)>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         for (var i = 0; i < portals; i++)
         {
-            var store = Store(database);
+            var store = storage.Open("feed");
             var index = new InMemorySalesIndex();
-            var loader = new SalesIndexLoader(store, index, TimeProvider.System);
+            var loader = new SalesIndexLoader(store.Store, index, TimeProvider.System);
             await loader.LoadAsync(cancellationToken);
             var status = new SalesFeedStatus(TimeProvider.System, $"portal-{i + 1}");
-            var follower = new SalesFeedFollower(store, store, index, loader, status, new SalesFeedMetrics(status),
+            var follower = new SalesFeedFollower(store.Feed, store.Store, index, loader, status, new SalesFeedMetrics(status),
                 new AlertPublisher([], NullLogger<AlertPublisher>.Instance), Options.Create(options), TimeProvider.System,
                 NullLogger<SalesFeedFollower>.Instance);
             await follower.StartAsync(stop.Token);
@@ -117,7 +135,7 @@ internal static class BenchFeedCommand
             var batch = Enumerable.Range(next, Math.Min(perBatch, total - next))
                 .Select(i => new SaleWithPhotos(Sale(i, DateTimeOffset.UtcNow), new StoredEmbedding("bench", Vector(random, dimension))))
                 .ToList();
-            await writer.AddSalesWithPhotosAsync(batch, cancellationToken);
+            await writer.Outbox.AddSalesWithPhotosAsync(batch, cancellationToken);
             var at = Stopwatch.GetTimestamp();
             foreach (var sale in batch)
             {
@@ -149,25 +167,30 @@ internal static class BenchFeedCommand
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        var requestsBefore = followers.Sum(f => f.Store.Requests());
         var idle = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellationToken);
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / idle.Elapsed.TotalSeconds / portals * 100;
+        var requests = (followers.Sum(f => f.Store.Requests()) - requestsBefore) / idle.Elapsed.TotalSeconds / portals;
+        var requestLine = requests > 0 ? string.Create(CultureInfo.InvariantCulture, $", {requests:0.0} store requests/s per portal") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"idle feed polling: {cpu:0.00} % of one core per portal over {idleSeconds} s ({total} sales in the store; floor 2 %)"));
+            $"idle feed polling: {cpu:0.00} % of one core per portal over {idleSeconds} s ({total} sales in the store; floor 2 %){requestLine}"));
 
         await stop.CancelAsync();
         foreach (var (store, _, follower) in followers)
         {
             await follower.StopAsync(CancellationToken.None);
             follower.Dispose();
-            store.Dispose();
+            store.Owner.Dispose();
         }
     }
 
-    private static async Task LoadAsync(string database, int sales, int dimension, CancellationToken cancellationToken)
+    private static async Task LoadAsync(FeedBenchStorage storage, int sales, int dimension, CancellationToken cancellationToken)
     {
-        using (var writer = Store(database))
+        await storage.PrepareAsync("load", cancellationToken);
+        var writer = storage.Open("load");
+        using (writer.Owner)
         {
             var random = new Random(11);
             var now = DateTimeOffset.UtcNow;
@@ -178,26 +201,24 @@ internal static class BenchFeedCommand
                 var batch = Enumerable.Range(from, Math.Min(Batch, sales - from))
                     .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", Vector(random, dimension))))
                     .ToList();
-                await writer.AddSalesAsync(batch, cancellationToken);
+                await writer.Store.AddSalesAsync(batch, cancellationToken);
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {sales} sales × {dimension}-d in {write.Elapsed.TotalSeconds:0.0} s ({new FileInfo(database).Length / 1e9:0.00} GB)"));
+                $"wrote {sales} sales × {dimension}-d in {write.Elapsed.TotalSeconds:0.0} s = {sales / write.Elapsed.TotalSeconds:0} sales/s{storage.Size("load")}"));
         }
 
-        using var store = Store(database);
+        var store = storage.Open("load");
+        using var owner = store.Owner;
         var index = new InMemorySalesIndex();
-        var loader = new SalesIndexLoader(store, index, TimeProvider.System);
+        var loader = new SalesIndexLoader(store.Store, index, TimeProvider.System);
         var load = Stopwatch.StartNew();
         await loader.LoadAsync(cancellationToken);
         var memory = index.GetMemoryUsage();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"index load: {loader.SalesLoaded} sales in {load.Elapsed.TotalSeconds:0.0} s = {loader.SalesLoaded / load.Elapsed.TotalSeconds:0} sales/s, " +
-            $"vectors {memory.Float32Bytes / 1e9:0.00} GB (floor 1M ≤ 60 s)"));
+            $"vectors {memory.Float32Bytes / 1e9:0.00} GB (floor: 1M ≤ 60 s on the embedded default)"));
     }
-
-    private static SqliteSalesStore Store(string database) =>
-        new(new SqliteStoreOptions { DatabasePath = database }, TimeProvider.System);
 
     private static SaleRecord Sale(int i, DateTimeOffset soldAt) => new()
     {
