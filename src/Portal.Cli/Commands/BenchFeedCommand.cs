@@ -163,7 +163,9 @@ internal static class BenchFeedCommand
             $"write → comparable in every portal: {total} sales at {rate}/s for {seconds} s, {portals} portal(s), poll {options.PollInterval.TotalMilliseconds:0} ms: " +
             $"p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {sorted.LastOrDefault():0} ms, missing {missing} (floors p50 ≤ 1000, p99 ≤ 2000)"));
 
-        // Idle: nothing written; only the followers run.
+        // Idle: nothing written; only the followers run, once the last writes have left their overlap window (until then every
+        // poll still re-reads them).
+        await Task.Delay(options.Overlap + options.PollInterval, cancellationToken);
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
