@@ -16,34 +16,26 @@ public sealed record PriceItemRequest
     public IReadOnlyCollection<string> ExcludedSaleIds { get; init; } = [];
 }
 
-public enum PriceItemFailure
+/// <summary>
+/// The same request as a form carries it: the fields as text and the photos as parts that are read only once their
+/// number and declared sizes pass, so a refused request never buffers its photos.
+/// </summary>
+public sealed record PriceItemSubmission
 {
-    None,
-    InvalidFields,
-    TooLarge,
-    UnsupportedMedia,
-    CannotPrice,
+    public required TenantId Tenant { get; init; }
+    public required IReadOnlyList<SubmittedPhoto> Photos { get; init; }
+    public string? Category { get; init; }
+    public string? Condition { get; init; }
+    public string? Brand { get; init; }
+    public string? Title { get; init; }
+    public string? ProductId { get; init; }
 
-    /// <summary>Too much photo work in flight: nothing was done, try again after <see cref="PriceItemOutcome.RetryAfter"/>.</summary>
-    Busy,
+    /// <summary>ISO-8601 text; empty for today.</summary>
+    public string? PricingDate { get; init; }
+
+    /// <summary>Sale ids to leave out, each value one id or a comma-separated list.</summary>
+    public IReadOnlyList<string?> Exclude { get; init; } = [];
 }
 
-/// <summary>The suggestion, or why there is none with the errors per field (keys as the API's field names).</summary>
-public sealed record PriceItemOutcome(
-    Engine.PricingSuggestion? Suggestion,
-    PriceItemFailure Failure,
-    string? Detail,
-    IReadOnlyDictionary<string, string[]> Errors)
-{
-    /// <summary>The photos that passed inspection (content type, size, SHA-256), in upload order; empty when a check failed first.</summary>
-    public IReadOnlyList<Ports.ImageUpload> Uploads { get; init; } = [];
-
-    /// <summary>For <see cref="PriceItemFailure.Busy"/>: when to try again.</summary>
-    public TimeSpan? RetryAfter { get; init; }
-
-    public static PriceItemOutcome Success(Engine.PricingSuggestion suggestion) =>
-        new(suggestion, PriceItemFailure.None, null, new Dictionary<string, string[]>());
-
-    public static PriceItemOutcome Failed(PriceItemFailure failure, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(null, failure, detail, errors ?? new Dictionary<string, string[]>());
-}
+/// <summary>One uploaded photo part: its name and declared length, and how to read its bytes.</summary>
+public sealed record SubmittedPhoto(string FileName, long Length, Func<CancellationToken, Task<ReadOnlyMemory<byte>>> ReadAsync);

@@ -31,32 +31,76 @@ public sealed class PricingService(
         embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId
         ?? throw new InvalidOperationException("The embedding generator does not name its model; vectors of unknown models cannot be compared.");
 
+    /// <summary>Prices a request whose fields are already typed (the workbench page, the print view's re-query).</summary>
     public async Task<PriceItemOutcome> PriceAsync(PriceItemRequest request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var errors = ValidateFields(request, out var condition);
-        if (errors.Count > 0)
+        var errors = ValidateFields(request, request.Images.Count, out var condition);
+        return errors.Count > 0
+            ? new PriceItemOutcome.Invalid(errors, InvalidFieldsDetail)
+            : await PriceCheckedAsync(request, condition, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// Prices a request as a form submitted it: every check of the request lives here, so the HTTP endpoint only reads
+    /// the body. A photo over the per-photo limit is refused first (413), then all field errors are reported together,
+    /// and only then are the photos read.
+    /// </summary>
+    public async Task<PriceItemOutcome> PriceAsync(PriceItemSubmission submission, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var settings = limits.Value;
+        if (submission.Photos.Count <= settings.MaxImages
+            && submission.Photos.FirstOrDefault(p => p.Length > settings.MaxImageBytes) is { } oversized)
         {
-            return PriceItemOutcome.Failed(PriceItemFailure.InvalidFields, "One or more fields are invalid.", errors);
+            return new PriceItemOutcome.TooLarge($"'{oversized.FileName}' is {oversized.Length} bytes; the limit per photo is {settings.MaxImageBytes}.");
         }
 
-        var uploads = new List<ImageUpload>(request.Images.Count);
-        for (var i = 0; i < request.Images.Count; i++)
+        var errors = new Dictionary<string, string[]>();
+        var request = new PriceItemRequest
         {
-            var inspection = inspector.Inspect(request.Images[i]);
-            if (!inspection.IsValid)
-            {
-                var failure = inspection.Rejection switch
-                {
-                    ImageRejection.TooLarge or ImageRejection.TooManyPixels => PriceItemFailure.TooLarge,
-                    ImageRejection.NotAnImage => PriceItemFailure.UnsupportedMedia,
-                    _ => PriceItemFailure.InvalidFields,
-                };
-                var message = $"Image {i + 1}: {inspection.Reason}";
-                return PriceItemOutcome.Failed(failure, message, new Dictionary<string, string[]> { ["images"] = [message] });
-            }
+            Tenant = submission.Tenant,
+            Images = [],
+            Category = submission.Category,
+            Condition = submission.Condition,
+            Brand = submission.Brand,
+            Title = submission.Title,
+            ProductId = submission.ProductId,
+            PricingDate = ParsePricingDate(submission.PricingDate, errors),
+            ExcludedSaleIds = submission.Exclude
+                .SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Distinct(StringComparer.Ordinal)
+                .ToArray(),
+        };
+        var fieldErrors = ValidateFields(request, submission.Photos.Count, out var condition);
+        foreach (var (field, messages) in fieldErrors)
+        {
+            errors[field] = messages;
+        }
 
-            uploads.Add(inspection.Image!);
+        if (errors.Count > 0)
+        {
+            return new PriceItemOutcome.Invalid(errors, InvalidFieldsDetail);
+        }
+
+        var images = new List<ReadOnlyMemory<byte>>(submission.Photos.Count);
+        foreach (var photo in submission.Photos)
+        {
+            images.Add(await photo.ReadAsync(cancellationToken));
+        }
+
+        return await PriceCheckedAsync(request with { Images = images }, condition, started, cancellationToken);
+    }
+
+    private const string InvalidFieldsDetail = "One or more fields are invalid.";
+
+    /// <summary>Inspects the photos, embeds and assesses them (under a permit when there is new work), then runs the engine.</summary>
+    private async Task<PriceItemOutcome> PriceCheckedAsync(PriceItemRequest request, ItemCondition condition, long started, CancellationToken cancellationToken)
+    {
+        var (uploads, refused) = Inspect(request.Images);
+        if (refused is not null)
+        {
+            return refused;
         }
 
         // New photos cost decoding, embedding and assessing: that work waits for a permit; cached photos never do.
@@ -65,38 +109,24 @@ public sealed class PricingService(
         var permit = newWork ? await workLimiter.TryAcquireAsync(cancellationToken) : null;
         if (newWork && permit is null)
         {
-            return PriceItemOutcome.Failed(PriceItemFailure.Busy, string.Create(CultureInfo.InvariantCulture,
-                $"The portal is busy with other photos; try again in {workLimiter.RetryAfter.TotalSeconds:0} s.")) with { RetryAfter = workLimiter.RetryAfter };
+            return new PriceItemOutcome.Busy(string.Create(CultureInfo.InvariantCulture,
+                $"The portal is busy with other photos; try again in {workLimiter.RetryAfter.TotalSeconds:0} s."), workLimiter.RetryAfter);
         }
 
-        long embedStarted, qualityStarted;
-        IReadOnlyList<float[]> queryVectors;
-        QualityAssessment quality;
+        var embedStarted = time.GetTimestamp();
+        PhotoFeatures features;
         try
         {
-            embedStarted = time.GetTimestamp();
-            try
-            {
-                queryVectors = await EmbedAsync(uploads, cancellationToken);
-            }
-            catch (InvalidDataException ex)
-            {
-                return PriceItemOutcome.Failed(PriceItemFailure.InvalidFields, ex.Message, new Dictionary<string, string[]> { ["images"] = [ex.Message] });
-            }
-
-            qualityStarted = time.GetTimestamp();
-            if (!qualityCache.TryGet(qualityKey, out quality))
-            {
-                quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
-                qualityCache.Set(qualityKey, quality);
-            }
+            features = await FeaturesAsync(uploads, qualityKey, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new PriceItemOutcome.Invalid(new Dictionary<string, string[]> { ["images"] = [ex.Message] }, ex.Message);
         }
         finally
         {
             permit?.Dispose();
         }
-
-        var qualityDone = time.GetTimestamp();
 
         var result = engine.Calculate(new PricingQuery
         {
@@ -108,46 +138,104 @@ public sealed class PricingService(
             ProductId = Clean(request.ProductId),
             PricingDate = request.PricingDate,
             EmbeddingModel = EmbeddingModel,
-            Embedding = queryVectors[0],
-            MorePhotoEmbeddings = [.. queryVectors.Skip(1)],
-            Quality = quality,
+            Embedding = features.Vectors[0],
+            MorePhotoEmbeddings = [.. features.Vectors.Skip(1)],
+            Quality = features.Quality,
             ExcludedSaleIds = request.ExcludedSaleIds.ToHashSet(StringComparer.Ordinal),
         });
-        if (!result.IsPriced)
+        return result.IsPriced
+            ? new PriceItemOutcome.Priced(Present(result.Suggestion!, started, embedStarted, features))
+            : new PriceItemOutcome.CannotPrice(result.CannotPriceReason!);
+    }
+
+    /// <summary>Each photo checked (type, size, pixels, SHA-256) in upload order, or the first refusal naming the photo.</summary>
+    private (List<ImageUpload> Uploads, PriceItemOutcome? Refused) Inspect(IReadOnlyList<ReadOnlyMemory<byte>> images)
+    {
+        var uploads = new List<ImageUpload>(images.Count);
+        for (var i = 0; i < images.Count; i++)
         {
-            return PriceItemOutcome.Failed(PriceItemFailure.CannotPrice, result.CannotPriceReason!) with { Uploads = uploads };
+            var inspection = inspector.Inspect(images[i]);
+            if (!inspection.IsValid)
+            {
+                var message = $"Image {i + 1}: {inspection.Reason}";
+                PriceItemOutcome refused = inspection.Rejection switch
+                {
+                    ImageRejection.TooLarge or ImageRejection.TooManyPixels => new PriceItemOutcome.TooLarge(message),
+                    ImageRejection.NotAnImage => new PriceItemOutcome.NotAnImage(message),
+                    _ => new PriceItemOutcome.Invalid(new Dictionary<string, string[]> { ["images"] = [message] }, message),
+                };
+                return (uploads, refused);
+            }
+
+            uploads.Add(inspection.Image!);
         }
 
-        var suggestion = result.Suggestion!;
+        return (uploads, null);
+    }
+
+    private sealed record PhotoFeatures(IReadOnlyList<float[]> Vectors, QualityAssessment Quality, long QualityStarted, long QualityDone);
+
+    private async Task<PhotoFeatures> FeaturesAsync(IReadOnlyList<ImageUpload> uploads, string qualityKey, CancellationToken cancellationToken)
+    {
+        var vectors = await EmbedAsync(uploads, cancellationToken);
+        var qualityStarted = time.GetTimestamp();
+        if (!qualityCache.TryGet(qualityKey, out var quality))
+        {
+            quality = await qualityAssessor.AssessAsync(uploads, cancellationToken);
+            qualityCache.Set(qualityKey, quality);
+        }
+
+        return new PhotoFeatures(vectors, quality, qualityStarted, time.GetTimestamp());
+    }
+
+    /// <summary>The engine's suggestion as callers see it: comparables' image keys mapped to URLs, the timings measured here.</summary>
+    private PricingSuggestion Present(PricingSuggestion suggestion, long started, long embedStarted, PhotoFeatures features)
+    {
         var engineTimings = suggestion.Timings;
-        return PriceItemOutcome.Success(suggestion with
+        return suggestion with
         {
             Comparables = suggestion.Comparables
-                .Select(c => c with { ImageUrl = c.ImageUrl is { } key ? imageStore.GetUrl(key) : null })
+                .Select(c => c with { ImageUrl = c.ImageKey is { } key ? imageStore.GetUrl(key) : null })
                 .ToArray(),
             Timings = engineTimings with
             {
-                EmbeddingMs = Round(time.GetElapsedTime(embedStarted, qualityStarted).TotalMilliseconds),
-                QualityMs = Round(time.GetElapsedTime(qualityStarted, qualityDone).TotalMilliseconds),
+                EmbeddingMs = Round(time.GetElapsedTime(embedStarted, features.QualityStarted).TotalMilliseconds),
+                QualityMs = Round(time.GetElapsedTime(features.QualityStarted, features.QualityDone).TotalMilliseconds),
                 CandidatesMs = Round(engineTimings.CandidatesMs),
                 SimilarityMs = Round(engineTimings.SimilarityMs),
                 PriceMs = Round(engineTimings.PriceMs),
                 TotalMs = Round(time.GetElapsedTime(started).TotalMilliseconds),
             },
-        }) with { Uploads = uploads };
+        };
     }
 
-    private Dictionary<string, string[]> ValidateFields(PriceItemRequest request, out ItemCondition condition)
+    private static DateTimeOffset? ParsePricingDate(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors["pricingDate"] = [$"'{text}' is not an ISO-8601 date."];
+        return null;
+    }
+
+    private Dictionary<string, string[]> ValidateFields(PriceItemRequest request, int photoCount, out ItemCondition condition)
     {
         var settings = limits.Value;
         var errors = new Dictionary<string, string[]>();
-        if (request.Images.Count == 0)
+        if (photoCount == 0)
         {
             errors["images"] = ["At least one photo is required."];
         }
-        else if (request.Images.Count > settings.MaxImages)
+        else if (photoCount > settings.MaxImages)
         {
-            errors["images"] = [$"At most {settings.MaxImages} photos per item; got {request.Images.Count}."];
+            errors["images"] = [$"At most {settings.MaxImages} photos per item; got {photoCount}."];
         }
 
         if (string.IsNullOrWhiteSpace(request.Category))

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Pricing.Engine;
 
 /// <summary>
@@ -51,6 +53,12 @@ public sealed record Comparable
     public required double Weight { get; init; }
     public double SeasonalFactor { get; init; } = 1;
     public double ConditionFactor { get; init; } = 1;
+
+    /// <summary>The sold item's photo in the image store, as the engine finds it; not part of the API's JSON.</summary>
+    [JsonIgnore]
+    public string? ImageKey { get; init; }
+
+    /// <summary>Where a browser fetches that photo: the image store's URL for <see cref="ImageKey"/>, set by the pricing service.</summary>
     public string? ImageUrl { get; init; }
 }
 

@@ -227,7 +227,7 @@ public sealed class VisualSimilarityPricingEngine(
                 Weight = weights[i],
                 SeasonalFactor = Math.Round(priced.SeasonalFactors[i], 4),
                 ConditionFactor = Math.Round(priced.ConditionFactors[i], 4),
-                ImageUrl = sale.ImageKey,
+                ImageKey = sale.ImageKey,
             };
         }
 

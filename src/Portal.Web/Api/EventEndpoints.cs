@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Pricing.Sync;
 using Portal.Web.Identity;
 
@@ -12,10 +12,21 @@ namespace Portal.Web.Api;
 /// </summary>
 public static class EventEndpoints
 {
+    private static readonly BodyGuardRules Guard = new()
+    {
+        // No content type is read as JSON; any other type is refused.
+        AcceptsMediaType = request => request.ContentType is not { } contentType || contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase),
+        MediaTypeHint = "Send the event envelope (or an array of them) as application/json.",
+        MaxBytes = _ => ProductEventLimits.MaxBatchBytes,
+        TooLargeDetail = (_, _) => TooLargeDetail,
+        ActsForAnyTenant = user => user.IsInRole(PortalRoles.EventPublisher),
+    };
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/events", SubmitAsync)
             .RequireAuthorization(PortalPolicies.EventPublisher)
+            .RequireBodyGuard(Guard)
             .DisableAntiforgery()
             .WithTags("Events")
             .WithName("SubmitEvents")
@@ -36,31 +47,7 @@ public static class EventEndpoints
 
     private static async Task<IResult> SubmitAsync(HttpContext http, IEventSubmitter submitter, CancellationToken cancellationToken)
     {
-        var user = http.User;
-        var isPublisherApp = user.IsInRole(PortalRoles.EventPublisher);
-        var hasTenant = user.TryGetTenant(out var tenant);
-        if (!isPublisherApp && !hasTenant)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No tenant", detail: "The signed-in identity is not mapped to a tenant.");
-        }
-
-        if (http.Request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the event envelope (or an array of them) as application/json.");
-        }
-
         const int limit = ProductEventLimits.MaxBatchBytes;
-        if (http.Request.ContentLength > limit)
-        {
-            return TooLarge(limit);
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit + 1;
-        }
-
         byte[] body;
         try
         {
@@ -68,15 +55,16 @@ public static class EventEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(limit);
+            return TooLarge();
         }
         catch (InvalidDataException)
         {
-            return TooLarge(limit);
+            return TooLarge();
         }
 
         // A signed-in person publishes only for their own tenant; the publisher app for any known tenant.
-        var origin = new EventSubmissionOrigin(EventSubmissionOrigin.Http, isPublisherApp ? null : tenant, user.Identity?.Name);
+        var tenant = http.User.IsInRole(PortalRoles.EventPublisher) ? null : BodyGuard.TenantOf(http);
+        var origin = new EventSubmissionOrigin(EventSubmissionOrigin.Http, tenant, http.User.Identity?.Name);
         EventSubmissionResult result;
         try
         {
@@ -119,6 +107,7 @@ public static class EventEndpoints
         return buffer.ToArray();
     }
 
-    private static IResult TooLarge(int limit) =>
-        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"The body is larger than {limit} bytes (at most 100 events).");
+    private static string TooLargeDetail => $"The body is larger than {ProductEventLimits.MaxBatchBytes} bytes (at most 100 events).";
+
+    private static ProblemHttpResult TooLarge() => BodyGuard.TooLarge(TooLargeDetail);
 }

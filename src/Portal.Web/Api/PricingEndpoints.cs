@@ -1,19 +1,35 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Portal.Pricing.Application;
 using Portal.Pricing.Engine;
 using Portal.Web.Identity;
+using CalculateResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Portal.Pricing.Engine.PricingSuggestion>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Portal.Web.Api;
 
-/// <summary><c>POST /api/pricing/calculate</c>: photos plus declared fields in, a <see cref="PricingSuggestion"/> out.</summary>
+/// <summary>
+/// <c>POST /api/pricing/calculate</c>: photos plus declared fields in, a <see cref="PricingSuggestion"/> out. The endpoint
+/// reads the form; <see cref="PricingService"/> checks it and answers with a <see cref="PriceItemOutcome"/>.
+/// </summary>
 public static class PricingEndpoints
 {
+    private static readonly BodyGuardRules Guard = new()
+    {
+        AcceptsMediaType = request => request.HasFormContentType,
+        MediaTypeHint = "Send multipart/form-data with 'images' files and the item's fields.",
+        MaxBytes = services => services.GetRequiredService<IOptions<PricingLimits>>().Value.MaxRequestBytes,
+        TooLargeDetail = (length, limit) => $"The request is {length} bytes; the limit is {limit}.",
+    };
+
     public static IEndpointRouteBuilder MapPricingApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/pricing").RequireAuthorization(PortalPolicies.Pricing).WithTags("Pricing");
         group.MapPost("/calculate", CalculateAsync)
+            .RequireBodyGuard(Guard)
             .DisableAntiforgery()
             .WithName("CalculatePricing")
             .WithSummary("Suggest a price from photos, anchored on visually similar sold items.")
@@ -30,141 +46,50 @@ public static class PricingEndpoints
     /// <summary>The form fields, for the OpenAPI document; the handler reads the form itself to control limits and errors.</summary>
     public sealed record PricingForm(IFormFileCollection Images, string Category, string Condition, string? Brand, string? Title, string? ProductId, DateTimeOffset? PricingDate, string[]? Exclude);
 
-    private static async Task<IResult> CalculateAsync(HttpContext http, PricingService pricing, IOptions<PricingLimits> limits, CancellationToken cancellationToken)
+    private static async Task<CalculateResult> CalculateAsync(HttpContext http, PricingService pricing, IOptions<PricingLimits> limits, CancellationToken cancellationToken)
     {
-        if (!http.User.TryGetTenant(out var tenant))
+        var (form, unreadable) = await FormReader.ReadAsync(http.Request, limits.Value.MaxRequestBytes, cancellationToken);
+        if (form is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No tenant", detail: "The signed-in identity is not mapped to a tenant.");
+            return unreadable!.Result is ValidationProblem malformed ? malformed : (ProblemHttpResult)unreadable.Result;
         }
 
-        var settings = limits.Value;
-        if (!http.Request.HasFormContentType)
+        var outcome = await pricing.PriceAsync(new PriceItemSubmission
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send multipart/form-data with 'images' files and the item's fields.");
-        }
-
-        if (http.Request.ContentLength > settings.MaxRequestBytes)
-        {
-            return TooLarge($"The request is {http.Request.ContentLength} bytes; the limit is {settings.MaxRequestBytes}.");
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = settings.MaxRequestBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(new FormOptions
-            {
-                MultipartBodyLengthLimit = settings.MaxRequestBytes,
-                ValueCountLimit = 64,
-                ValueLengthLimit = 4096,
-            }, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge($"The request is larger than {settings.MaxRequestBytes} bytes.");
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's framing errors (400) and a body that stopped arriving (408): the caller's problem, never a 500.
-            return Results.Problem(statusCode: ex.StatusCode, title: "Unreadable request body", detail: ex.Message);
-        }
-        catch (InvalidDataException ex)
-        {
-            return ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? TooLarge($"The request exceeds a limit: {ex.Message}")
-                : MalformedBody(ex.Message);
-        }
-        catch (IOException ex)
-        {
-            // The multipart reader ends with an IOException when the body stops before its closing boundary.
-            return MalformedBody(ex.Message);
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        var files = form.Files.GetFiles("images");
-        var images = new List<ReadOnlyMemory<byte>>(files.Count);
-        if (files.Count <= settings.MaxImages)
-        {
-            foreach (var file in files)
-            {
-                if (file.Length > settings.MaxImageBytes)
-                {
-                    return TooLarge($"'{file.FileName}' is {file.Length} bytes; the limit per photo is {settings.MaxImageBytes}.");
-                }
-
-                using var buffer = new MemoryStream((int)file.Length);
-                await file.CopyToAsync(buffer, cancellationToken);
-                images.Add(buffer.ToArray());
-            }
-        }
-        else
-        {
-            images.AddRange(files.Select(_ => ReadOnlyMemory<byte>.Empty));
-        }
-
-        DateTimeOffset? pricingDate = null;
-        if (form["pricingDate"].ToString() is { Length: > 0 } dateText)
-        {
-            if (DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            {
-                pricingDate = parsed;
-            }
-            else
-            {
-                errors["pricingDate"] = [$"'{dateText}' is not an ISO-8601 date."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors);
-        }
-
-        var exclude = form["exclude"]
-            .SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-
-        var outcome = await pricing.PriceAsync(new PriceItemRequest
-        {
-            Tenant = tenant,
-            Images = images,
+            Tenant = BodyGuard.TenantOf(http)!.Value,
+            Photos = [.. form.Files.GetFiles("images").Select(file => new SubmittedPhoto(file.FileName, file.Length, ct => ReadAsync(file, ct)))],
             Category = form["category"].ToString(),
             Condition = form["condition"].ToString(),
             Brand = form["brand"].ToString(),
             Title = form["title"].ToString(),
             ProductId = form["productId"].ToString(),
-            PricingDate = pricingDate,
-            ExcludedSaleIds = exclude,
+            PricingDate = form["pricingDate"].ToString(),
+            Exclude = form["exclude"].ToArray(),
         }, cancellationToken);
 
-        return outcome.Failure switch
+        return outcome switch
         {
-            PriceItemFailure.None => Results.Ok(outcome.Suggestion),
-            PriceItemFailure.InvalidFields => Results.ValidationProblem(outcome.Errors.ToDictionary(), detail: outcome.Detail),
-            PriceItemFailure.TooLarge => TooLarge(outcome.Detail!),
-            PriceItemFailure.UnsupportedMedia => Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not an image", detail: outcome.Detail),
-            PriceItemFailure.CannotPrice => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot price", detail: outcome.Detail),
-            PriceItemFailure.Busy => Busy(http, outcome),
-            _ => Results.Problem(outcome.Detail),
+            PriceItemOutcome.Priced priced => TypedResults.Ok(priced.Suggestion),
+            PriceItemOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, detail: invalid.Detail),
+            PriceItemOutcome.TooLarge tooLarge => BodyGuard.TooLarge(tooLarge.Detail),
+            PriceItemOutcome.NotAnImage notAnImage => TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not an image", detail: notAnImage.Detail),
+            PriceItemOutcome.CannotPrice cannot => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot price", detail: cannot.Reason),
+            PriceItemOutcome.Busy busy => Busy(http, busy),
+            _ => throw new InvalidOperationException($"Unknown pricing outcome {outcome.GetType().Name}."),
         };
     }
 
-    private static IResult MalformedBody(string reason) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { ["form"] = [$"Malformed multipart body: {reason}"] });
-
-    /// <summary>Shed, not failed: 429 with Retry-After, as <c>/api/events</c> answers a full pipeline.</summary>
-    private static IResult Busy(HttpContext http, PriceItemOutcome outcome)
+    private static async Task<ReadOnlyMemory<byte>> ReadAsync(IFormFile file, CancellationToken cancellationToken)
     {
-        var retryAfter = outcome.RetryAfter ?? TimeSpan.FromSeconds(1);
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Busy", detail: outcome.Detail);
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
 
-    private static IResult TooLarge(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: detail);
+    /// <summary>Shed, not failed: 429 with Retry-After, as <c>/api/events</c> answers a full pipeline.</summary>
+    private static ProblemHttpResult Busy(HttpContext http, PriceItemOutcome.Busy busy)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Busy", detail: busy.Detail);
+    }
 }

@@ -59,7 +59,7 @@ public sealed class PricePageTests : PriceWorkbenchContext
             PricingDate = Now,
             ExcludedSaleIds = excluded,
         }, CancellationToken.None);
-        return outcome.Suggestion!;
+        return Assert.IsType<PriceItemOutcome.Priced>(outcome).Suggestion;
     }
 
     [Fact]
