@@ -45,7 +45,7 @@ internal sealed class EngineFixture
     }
 
     public SaleRecord AddSale(string id, decimal price, double ageDays, double similarity, ItemCondition? condition = ItemCondition.VeryGood,
-        string category = "shoes", string? brand = "Acme", int axis = 1, bool withVector = true)
+        string category = "shoes", string? brand = "Acme", int axis = 1, bool withVector = true, string? imageKey = null)
     {
         var sale = new SaleRecord
         {
@@ -59,7 +59,7 @@ internal sealed class EngineFixture
             SoldPrice = price,
             Currency = "EUR",
             SoldAt = Today.AddDays(-ageDays),
-            ImageKey = null,
+            ImageKey = imageKey,
         };
         Index.Add(sale, withVector ? new StoredEmbedding(Model, VectorAt(similarity, axis)) : null);
         return sale;

@@ -39,6 +39,21 @@ public sealed class VisualSimilarityPricingEngineTests
     }
 
     [Fact]
+    public void AComparableCarriesItsSalesImageKeyAndLeavesTheUrlToTheService()
+    {
+        var fixture = new EngineFixture();
+        foreach (var (id, similarity) in new[] { ("a", 0.9), ("b", 0.8), ("c", 0.7) })
+        {
+            fixture.AddSale(id, 100m, 0, similarity, imageKey: $"acme/{id}.jpg");
+        }
+
+        var suggestion = fixture.Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;
+
+        Assert.All(suggestion.Comparables, c => Assert.Equal($"acme/{c.SaleId}.jpg", c.ImageKey));
+        Assert.All(suggestion.Comparables, c => Assert.Null(c.ImageUrl));
+    }
+
+    [Fact]
     public void WeightedGeometricMeanIsNamedAndLiesBetweenTheMedianAndTheMean()
     {
         var geometric = ThreeComparables(PriceEstimator.WeightedGeometricMean).Engine().Calculate(EngineFixture.QueryFor()).Suggestion!;

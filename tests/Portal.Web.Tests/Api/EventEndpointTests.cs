@@ -155,6 +155,16 @@ public sealed class EventEndpointTests(PortalFactory factory)
     }
 
     [Fact]
+    public async Task ATooLargeBodyIsRefusedNamingTheLimit()
+    {
+        using var client = Client();
+        var huge = await PostAsync(client, "[" + new string(' ', 5 * 1024 * 1024) + "]");
+
+        Assert.Equal("Too large", huge.Body.GetProperty("title").GetString());
+        Assert.Equal($"The body is larger than {ProductEventLimits.MaxBatchBytes} bytes (at most 100 events).", huge.Body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task AnOpsUserPublishesOnlyForTheirOwnTenantAndAnAnalystNotAtAll()
     {
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -73,6 +73,9 @@ public sealed class PricingApiTests(PortalFactory factory)
             Assert.True(comparables[0].TryGetProperty(name, out _), $"comparable lacks '{name}'");
         }
 
+        // The image store's key stays inside: the contract carries the URL only.
+        Assert.All(comparables, c => Assert.False(c.TryGetProperty("imageKey", out _)));
+
         foreach (var name in new[] { "adjustments", "fallback", "explanation", "timings", "embeddingModel" })
         {
             Assert.True(body.TryGetProperty(name, out _), $"suggestion lacks '{name}'");
@@ -232,5 +235,57 @@ public sealed class PricingApiTests(PortalFactory factory)
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.All(body.GetProperty("comparables").EnumerateArray(), c => Assert.StartsWith("/images/demo/", c.GetProperty("imageUrl").GetString()));
+    }
+
+    [Fact]
+    public async Task AnUnreadablePricingDateIsReportedTogetherWithTheOtherFieldErrors()
+    {
+        var (status, body) = await PostAsync(Form(category: "spaceships", extra: ("pricingDate", "yesterday-ish")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("One or more fields are invalid.", body.GetProperty("detail").GetString());
+        Assert.Equal("'yesterday-ish' is not an ISO-8601 date.", body.GetProperty("errors").GetProperty("pricingDate")[0].GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty("category", out _));
+    }
+
+    [Fact]
+    public async Task TooManyPhotosAre400EvenWhenOneIsOverThePhotoLimit()
+    {
+        // The count is checked before any photo's size, and no photo is read.
+        var huge = new byte[10 * 1024 * 1024 + 1];
+        TestImages.Jpeg().CopyTo(huge, 0);
+
+        var (status, body) = await PostAsync(Form([huge, Shoes, Shoes, Shoes, Shoes, Shoes]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("At most 5 photos per item; got 6.", body.GetProperty("errors").GetProperty("images")[0].GetString());
+    }
+
+    [Fact]
+    public async Task APhotoOverTheLimitIsNamedInThe413()
+    {
+        var huge = new byte[10 * 1024 * 1024 + 1];
+        TestImages.Jpeg().CopyTo(huge, 0);
+
+        var (status, body) = await PostAsync(Form([Shoes, huge]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("Too large", body.GetProperty("title").GetString());
+        Assert.Equal($"'photo1.jpg' is {huge.Length} bytes; the limit per photo is {10 * 1024 * 1024}.", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task TheGuardSaysWhatToSendAndWhatTheLimitIs()
+    {
+        // Without a content type the route matches and the guard answers; a wrong one is refused by routing already.
+        var (unsupported, unsupportedBody) = await PostAsync(new ByteArrayContent("category=shoes"u8.ToArray()));
+        var big = new byte[8 * 1024 * 1024];
+        var (tooLarge, tooLargeBody) = await PostAsync(Form([big, big, big, big]));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported);
+        Assert.Equal("Unsupported media type", unsupportedBody.GetProperty("title").GetString());
+        Assert.Equal("Send multipart/form-data with 'images' files and the item's fields.", unsupportedBody.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
+        Assert.Matches(@"^The request is \d+ bytes; the limit is 31457280\.$", tooLargeBody.GetProperty("detail").GetString());
     }
 }
