@@ -45,7 +45,7 @@ public static class EventEndpoints
 
     public sealed record EventOutcomeResponse(int Index, string? EventId, string Status, IReadOnlyList<EventError> Reasons);
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, IEventSubmitter submitter, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<EventSubmissionResponse>, BadRequest<EventSubmissionResponse>, ProblemHttpResult>> SubmitAsync(HttpContext http, IEventSubmitter submitter, CancellationToken cancellationToken)
     {
         const int limit = ProductEventLimits.MaxBatchBytes;
         byte[] body;
@@ -73,7 +73,7 @@ public static class EventEndpoints
         catch (EventBackPressureException ex)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many events", detail: ex.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many events", detail: ex.Message);
         }
 
         var events = result.Outcomes.Select(o => new EventOutcomeResponse(o.Index, o.EventId, StatusName(o.Status), o.Reasons)).ToList();
@@ -81,8 +81,8 @@ public static class EventEndpoints
             Count(result, EventOutcomeStatus.Accepted), Count(result, EventOutcomeStatus.Duplicate), Count(result, EventOutcomeStatus.Rejected),
             Count(result, EventOutcomeStatus.Parked), Count(result, EventOutcomeStatus.Failed), events, result.BatchErrors);
         return result.IsBatchRejected
-            ? Results.Json(response, statusCode: StatusCodes.Status400BadRequest)
-            : Results.Json(response, statusCode: StatusCodes.Status202Accepted);
+            ? TypedResults.BadRequest(response)
+            : TypedResults.Accepted((string?)null, response);
     }
 
     internal static string StatusName(EventOutcomeStatus status) => status.ToString().ToLowerInvariant();
