@@ -128,7 +128,7 @@ public sealed class PricingService(
             permit?.Dispose();
         }
 
-        var result = engine.Calculate(new PricingQuery
+        var result = await engine.CalculateAsync(new PricingQuery
         {
             Tenant = request.Tenant,
             Category = request.Category!.Trim(),
@@ -142,7 +142,7 @@ public sealed class PricingService(
             MorePhotoEmbeddings = [.. features.Vectors.Skip(1)],
             Quality = features.Quality,
             ExcludedSaleIds = request.ExcludedSaleIds.ToHashSet(StringComparer.Ordinal),
-        });
+        }, cancellationToken);
         return result.IsPriced
             ? new PriceItemOutcome.Priced(Present(result.Suggestion!, started, embedStarted, features))
             : new PriceItemOutcome.CannotPrice(result.CannotPriceReason!);

@@ -9,7 +9,8 @@ namespace Portal.Pricing.Engine;
 /// <summary>
 /// The seed's four phases over the in-memory sales index: candidates (tenant, category, window),
 /// similarity (cosine, threshold, top K), quality and condition, weighted price with seasonal adjustment,
-/// range and confidence. Pure computation: deterministic for the same query and data.
+/// range and confidence. Deterministic for the same query and data: the candidates come from the index port's awaited search
+/// (which a remote engine may serve), everything after it is pure computation on what came back.
 /// </summary>
 public sealed class VisualSimilarityPricingEngine(
     ISalesIndex index, IOptions<PricingOptions> options, TimeProvider time, RangeCalibrations? calibrations = null, ITitleVectoriser? titles = null)
@@ -21,8 +22,19 @@ public sealed class VisualSimilarityPricingEngine(
     private readonly ConcurrentDictionary<(TenantId, string, long, string, ItemCondition?), (long Version, (SaleRecord[] Sales, double Median)? Level)> _levels = new();
     private readonly ConditionLadder _ladder = new(options.Value.ConditionLadder);
 
+    /// <summary>
+    /// <see cref="CalculateAsync"/> for callers that price many items in a loop over an index held in memory (backtests,
+    /// range calibration): that index answers synchronously, so nothing blocks; a remote index would block here.
+    /// </summary>
     public PricingResult Calculate(PricingQuery query)
     {
+        var pending = CalculateAsync(query, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    public async ValueTask<PricingResult> CalculateAsync(PricingQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
         var settings = options.Value;
         var started = time.GetTimestamp();
         var pricingDate = query.PricingDate ?? time.GetUtcNow();
@@ -44,7 +56,10 @@ public sealed class VisualSimilarityPricingEngine(
         foreach (var window in windows)
         {
             var filter = new SearchFilter(window is { } w ? pricingDate - w : null, cutoff, query.ExcludedSaleIds);
-            hits = FindComparables(query, filter, threshold, settings);
+            var plan = PlanComparables(query, filter, threshold, settings);
+            var found = await index.SearchAsync(
+                query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, plan.Filter, plan.K, plan.MinSimilarity, cancellationToken);
+            hits = ScoreComparables(query, plan, found, threshold, settings);
             if (hits.Count >= settings.MinComparables)
             {
                 if (window != windows[0])
@@ -106,25 +121,34 @@ public sealed class VisualSimilarityPricingEngine(
     /// <summary>
     /// Phase 2 on every signal a sale carries: candidates by image cosine (the threshold lowered by what brand and title could
     /// add) and every sale of the query's brand, each scored image + brand + title, kept at or above the threshold, best K.
+    /// This part says what to ask the index for; <see cref="ScoreComparables"/> scores what it answered.
     /// </summary>
-    private IReadOnlyList<ScoredHit> FindComparables(PricingQuery query, SearchFilter filter, double threshold, PricingOptions settings)
+    private ComparablesPlan PlanComparables(PricingQuery query, SearchFilter filter, double threshold, PricingOptions settings)
     {
         var hasBrand = settings.BrandWeight > 0 && !string.IsNullOrWhiteSpace(query.Brand);
         var queryTitle = settings.TitleWeight > 0 ? _titles.For(query.Tenant, query.Title) : null;
         var bonus = (hasBrand ? settings.BrandWeight : 0) + (queryTitle is null ? 0 : settings.TitleWeight);
         if (bonus == 0)
         {
-            return index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, filter, settings.MaxComparables, (float)threshold)
-                .Select(h => new ScoredHit(h.Sale, h.Similarity, h.Similarity, false, 0))
-                .ToArray();
+            return new ComparablesPlan(filter, settings.MaxComparables, (float)threshold, Rescore: false, hasBrand, queryTitle);
         }
 
         var pool = settings.MaxComparables * CandidatePoolFactor;
         // One scan ranks image cosine + brand bonus; the title, known only for the pool, is added after.
         var floor = (float)(threshold - (queryTitle is null ? 0 : settings.TitleWeight));
         var boosted = hasBrand ? filter with { BoostedBrand = query.Brand, BrandBoost = (float)settings.BrandWeight } : filter;
-        var found = index.Search(query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, boosted, pool, floor);
+        return new ComparablesPlan(boosted, pool, floor, Rescore: true, hasBrand, queryTitle);
+    }
 
+    private IReadOnlyList<ScoredHit> ScoreComparables(
+        PricingQuery query, ComparablesPlan plan, IReadOnlyList<SimilarityHit> found, double threshold, PricingOptions settings)
+    {
+        if (!plan.Rescore)
+        {
+            return found.Select(h => new ScoredHit(h.Sale, h.Similarity, h.Similarity, false, 0)).ToArray();
+        }
+
+        var (hasBrand, queryTitle) = (plan.HasBrand, plan.QueryTitle);
         var scored = new List<ScoredHit>(found.Count);
         foreach (var hit in found)
         {
@@ -144,6 +168,9 @@ public sealed class VisualSimilarityPricingEngine(
             .Take(settings.MaxComparables)
             .ToArray();
     }
+
+    /// <summary>What one lookback window asks the index for, and how its answer is scored.</summary>
+    private sealed record ComparablesPlan(SearchFilter Filter, int K, float MinSimilarity, bool Rescore, bool HasBrand, float[]? QueryTitle);
 
     /// <summary>A comparable's score on every signal, and its parts.</summary>
     private readonly record struct ScoredHit(SaleRecord Sale, double Score, double Image, bool BrandMatch, double Title);

@@ -23,6 +23,14 @@ public interface ISalesIndex
     /// </summary>
     IReadOnlyList<SimilarityHit> Search(TenantId tenant, string category, string modelId, ReadOnlySpan<float> normalisedQuery, SearchFilter filter, int k, float minSimilarity);
 
+    /// <summary>
+    /// The same search as a call that may leave the process (a distributed vector engine): top <see cref="SimilarityQuery.TopK"/>
+    /// distinct sales of the tenant's category scoring at least <see cref="SimilarityQuery.MinScore"/>, best first, ties by
+    /// sale id. The pricing path awaits this one; an adapter that answers from memory completes it synchronously.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the answer came.</exception>
+    ValueTask<IReadOnlyList<SimilarityHit>> SearchAsync(SimilarityQuery query, CancellationToken cancellationToken);
+
     /// <summary>A snapshot of every sale of the category (with or without a vector), for medians and seasonal indexes.</summary>
     CategorySales GetCategorySales(TenantId tenant, string category);
 
@@ -53,6 +61,15 @@ public sealed record SearchFilter(
 {
     public static SearchFilter None { get; } = new(null, null, null);
 }
+
+/// <summary>
+/// One nearest-neighbour question to the index: within one tenant, one category and one embedding model, the
+/// <see cref="TopK"/> sales closest to <see cref="NormalisedVector"/> that pass <see cref="Filter"/> (sold-from/to, brand,
+/// excluded sale ids, brand boost) and score at least <see cref="MinScore"/> (cosine, plus the boost where it applies).
+/// Everything a remote engine needs to filter on its side is in here, nothing about how the engine weighs the answers.
+/// </summary>
+public sealed record SimilarityQuery(
+    TenantId Tenant, string Category, string ModelId, ReadOnlyMemory<float> NormalisedVector, SearchFilter Filter, int TopK, float MinScore);
 
 /// <summary>An immutable view of a category's sales; <see cref="Version"/> changes whenever a sale is added.</summary>
 public sealed record CategorySales(long Version, IReadOnlyList<SaleRecord> Sales);

@@ -115,6 +115,19 @@ public sealed class InMemorySalesIndex(IndexOptions options) : ISalesIndex
         return BestPerSale(rows, k);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Answered from memory on the caller's thread: a completed task around <see cref="Search"/>'s result.</remarks>
+    public ValueTask<IReadOnlyList<SimilarityHit>> SearchAsync(SimilarityQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<SimilarityHit>>(cancellationToken);
+        }
+
+        return new(Search(query.Tenant, query.Category, query.ModelId, query.NormalisedVector.Span, query.Filter, query.TopK, query.MinScore));
+    }
+
     /// <summary>The first (best) row of each sale, in order, up to <paramref name="k"/> sales.</summary>
     private static IReadOnlyList<SimilarityHit> BestPerSale(IReadOnlyList<SimilarityHit> rows, int k)
     {
