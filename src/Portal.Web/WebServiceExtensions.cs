@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
+using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sqs;
@@ -25,6 +26,8 @@ public static class WebServiceExtensions
         builder.AddPortalInfrastructure();
         builder.AddSqsConsumer();
         builder.Services.AddHostedService<StartupWorker>();
+        // The nightly refit runs on the job host; every portal takes it from the store.
+        builder.Services.AddHostedService<RangeCalibrationRefresher>();
         // The index follows the store, so sales written by the worker, an import or another portal become comparables here.
         builder.AddSalesFeedFollower();
         builder.Services.AddSyncWorkers();

@@ -10,7 +10,8 @@ namespace Portal.Infrastructure.Calibration;
 
 /// <summary>
 /// Refits each tenant's price ranges on its own history: the most recent sales priced again in time order (each only from
-/// the sales before it), and per currency the narrowest ranges that held the configured share of their errors.
+/// the sales before it), and per currency the narrowest ranges that held the configured share of their errors. Each fit is
+/// persisted with its time, so the other hosts take it (<see cref="RangeCalibrationRefresher"/>) instead of fitting their own.
 /// </summary>
 public sealed partial class RangeCalibrator(
     ISalesStore store,
@@ -18,10 +19,18 @@ public sealed partial class RangeCalibrator(
     VisualSimilarityPricingEngine engine,
     IOptions<PricingOptions> options,
     RangeCalibrations calibrations,
+    IRangeCalibrationStore calibrationStore,
+    TimeProvider time,
     ILogger<RangeCalibrator> logger)
 {
     /// <summary>The most recent sales a calibration prices again: enough for three bands, bounded in time.</summary>
     public const int MaxItems = 3000;
+
+    /// <summary>
+    /// A persisted calibration younger than this is taken at start instead of fitting again: the nightly job refits every
+    /// day, so an older one means the job host has not run it.
+    /// </summary>
+    public static readonly TimeSpan PersistedFreshFor = TimeSpan.FromDays(2);
 
     public async Task<int> CalibrateAllAsync(IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
@@ -34,6 +43,39 @@ public sealed partial class RangeCalibrator(
         }
 
         return calibrated;
+    }
+
+    /// <summary>
+    /// At a host's start: the persisted calibrations, and a fit (persisted too) only for the tenants that have none younger
+    /// than <see cref="PersistedFreshFor"/>. Returns how many tenants were fitted here.
+    /// </summary>
+    public async Task<int> LoadOrCalibrateAllAsync(CancellationToken cancellationToken)
+    {
+        var fresh = new HashSet<TenantId>();
+        var freshSince = time.GetUtcNow() - PersistedFreshFor;
+        foreach (var persisted in await calibrationStore.GetCalibrationsAsync(cancellationToken))
+        {
+            calibrations.TryApplyNewer(persisted.Tenant, persisted.Currency, persisted.Calibration, persisted.CalibratedAt);
+            if (persisted.CalibratedAt >= freshSince)
+            {
+                fresh.Add(persisted.Tenant);
+            }
+        }
+
+        var fitted = 0;
+        foreach (var tenant in await store.GetTenantsAsync(cancellationToken))
+        {
+            if (fresh.Contains(tenant))
+            {
+                LogTakenFromStore(logger, tenant.Value);
+                continue;
+            }
+
+            await CalibrateAsync(tenant, cancellationToken);
+            fitted++;
+        }
+
+        return fitted;
     }
 
     /// <summary>Calibrates one tenant; returns how many currencies got a calibration.</summary>
@@ -60,7 +102,9 @@ public sealed partial class RangeCalibrator(
                 continue;
             }
 
-            calibrations.Set(tenant, currency.Key, calibration);
+            var calibratedAt = time.GetUtcNow();
+            await calibrationStore.SaveCalibrationAsync(new StoredRangeCalibration(tenant, currency.Key, calibration, calibratedAt), cancellationToken);
+            calibrations.TryApplyNewer(tenant, currency.Key, calibration, calibratedAt);
             calibrated++;
             LogCalibrated(logger, tenant.Value, currency.Key, calibration.Residuals, calibration.Bands.Count);
         }
@@ -73,4 +117,7 @@ public sealed partial class RangeCalibrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} in {Currency}: {Count} sales priced again, too few to calibrate ranges; the comparables' own quantiles stay")]
     private static partial void LogTooFew(ILogger logger, string tenant, string currency, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ranges of tenant {Tenant} taken from the store, fitted recently by the job host")]
+    private static partial void LogTakenFromStore(ILogger logger, string tenant);
 }

@@ -57,6 +57,8 @@ public static class InfrastructureServiceCollectionExtensions
                 "Pricing:LookbackWindow ≤ WidenedLookbackWindow ≤ MaxLookbackWindow, all positive.")
             .Validate(o => o.RecencyHalfLife > TimeSpan.Zero, "Pricing:RecencyHalfLife must be positive.")
             .Validate(o => o.RangeLowQuantile < o.RangeHighQuantile, "Pricing:RangeLowQuantile must be below Pricing:RangeHighQuantile.")
+            .Validate(o => o.CalibrationRefreshInterval >= TimeSpan.FromSeconds(1) && o.CalibrationRefreshInterval <= TimeSpan.FromDays(1),
+                "Pricing:CalibrationRefreshInterval must lie in [1 second, 1 day].")
             .ValidateOnStart();
         services.AddOptions<PricingLimits>().Bind(builder.Configuration.GetSection(PricingLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PricingConcurrencyOptions>().Bind(builder.Configuration.GetSection(PricingConcurrencyOptions.SectionName)).ValidateDataAnnotations()
@@ -95,6 +97,9 @@ public static class InfrastructureServiceCollectionExtensions
     {
         services.AddSingleton<ISalesIndex>(_ => new InMemorySalesIndex(indexOptions));
         services.AddSingleton<RangeCalibrations>();
+        // Both stores keep the calibrations beside the sales, so every host reads what the job host fitted.
+        services.TryAddSingleton<IRangeCalibrationStore>(sp => sp.GetRequiredService<ISalesStore>() as IRangeCalibrationStore
+            ?? throw new InvalidOperationException($"The sales store {sp.GetRequiredService<ISalesStore>().GetType().Name} keeps no range calibrations."));
         services.AddSingleton<ITitleVectoriser>(sp => TitleVectorisers.Create(
             sp.GetRequiredService<IOptions<PricingOptions>>().Value.TitleModel, sp.GetRequiredService<ISalesIndex>()));
         services.AddSingleton<VisualSimilarityPricingEngine>();

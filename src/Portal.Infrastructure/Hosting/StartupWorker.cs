@@ -37,8 +37,8 @@ public sealed partial class StartupWorker(
                 await seeder.SeedAsync(stoppingToken);
             }
 
-            // Ranges calibrated on the history just loaded; the nightly job refits them.
-            await calibrator.CalibrateAllAsync(null, stoppingToken);
+            // The ranges the job host fitted last, when recent; otherwise fitted here on the history just loaded (and persisted).
+            await calibrator.LoadOrCalibrateAllAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -68,6 +68,12 @@ public sealed record PricingOptions
     [Range(1, 20)]
     public int CalibrationBands { get; set; } = RangeCalibration.DefaultBands;
 
+    /// <summary>
+    /// How often a pricing host reads the range calibrations persisted by the host that runs the nightly refit, so every
+    /// portal gives the same ranges; between 1 second and 1 day.
+    /// </summary>
+    public TimeSpan CalibrationRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Phase 2: how many comparables at most.</summary>
     [Range(1, 200)]
     public int MaxComparables { get; set; } = 10;

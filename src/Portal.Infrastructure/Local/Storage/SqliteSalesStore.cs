@@ -30,7 +30,7 @@ namespace Portal.Infrastructure.Local.Storage;
 /// </remarks>
 public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, ISalesChangeFeed, IDisposable
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private const string Columns =
         "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, tenant_id, product_id, sale_id, category, brand, condition, title, " +
@@ -441,7 +441,7 @@ public sealed partial class SqliteSalesStore : ISalesStore, ISalesOutbox, ISales
 
         // Each step once, in order; a file from any earlier version is brought up to SchemaVersion.
         (int Version, string[] Statements)[] migrations =
-            [(1, Migration1), (2, OutboxMigration), (3, SalePhotosMigration), (SchemaVersion, FeedMigration)];
+            [(1, Migration1), (2, OutboxMigration), (3, SalePhotosMigration), (4, FeedMigration), (SchemaVersion, CalibrationsMigration)];
         foreach (var (version, statements) in migrations.Where(m => m.Version > current))
         {
             await SqliteDatabase.ExecuteAllAsync(connection, transaction, statements, cancellationToken);

@@ -43,6 +43,12 @@ internal static class SalesIntelligenceTable
     public const string HeartbeatWatermarkMs = "watermarkMs";
     public const string HeartbeatLastSaleSeenMs = "lastSaleSeenMs";
     public const string HeartbeatLagMs = "lagMs";
+    /// <summary>Range calibrations: one item per tenant and currency under this partition, so one query reads them all.</summary>
+    public const string CalibrationsPk = "CALIBRATION#RANGES";
+    public const string CalibrationEntity = "RANGECALIBRATION";
+    public const string CalibrationCurrency = "currency";
+    public const string CalibratedAtMs = "calibratedAtMs";
+    public const string CalibrationJson = "calibration";
 
     // Sale attributes (the seed's names where it has one).
     public const string TenantIdAttribute = "tenantId";
@@ -132,6 +138,8 @@ internal static class SalesIntelligenceTable
 
     public static long EnqueuedMsOf(string outboxSortKey) =>
         long.Parse(outboxSortKey.AsSpan(0, 15), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    public static string CalibrationSortKey(TenantId tenant, string currency) => $"TENANT#{tenant.Value}#CURRENCY#{currency}";
 
     public static string FeedShardKey(int shard) => "FEED#" + shard.ToString(CultureInfo.InvariantCulture);
 
