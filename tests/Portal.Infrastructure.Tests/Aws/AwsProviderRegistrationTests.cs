@@ -38,6 +38,7 @@ public sealed class AwsProviderRegistrationTests : IDisposable
 
         Assert.IsType<DynamoDbSalesStore>(services.GetRequiredService<ISalesStore>());
         Assert.IsType<DynamoDbSalesStore>(services.GetRequiredService<ISalesOutbox>());
+        Assert.IsType<DynamoDbSalesStore>(services.GetRequiredService<IRangeCalibrationStore>());
         Assert.IsType<DynamoDbIdempotencyStore>(services.GetRequiredService<IIdempotencyStore>());
         Assert.IsType<DynamoDbProductStateStore>(services.GetRequiredService<IProductStateStore>());
         Assert.IsType<DynamoDbParkedEventStore>(services.GetRequiredService<IParkedEventStore>());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
@@ -65,6 +66,19 @@ public sealed class RangeCalibratorTests : IDisposable
         Assert.Equal(1, fitted);
         Assert.InRange(host.Services.GetRequiredService<RangeCalibrations>().For(Tenant, "EUR")!.Residuals, 140, 149);
         Assert.InRange(Assert.Single(await store.GetCalibrationsAsync(CancellationToken.None)).Calibration.Residuals, 140, 149);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:05:00")]
+    [InlineData("2.00:00:00")]
+    public void ARefreshIntervalOutsideOneSecondToOneDayIsRefusedNamingTheSetting(string interval)
+    {
+        using var host = InfrastructureTestHost.Build(_folder.Path, ("Pricing:CalibrationRefreshInterval", interval));
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<PricingOptions>>().Value);
+
+        Assert.Contains("Pricing:CalibrationRefreshInterval", error.Message, StringComparison.Ordinal);
     }
 
     private static RangeCalibration Marked(int residuals) =>
