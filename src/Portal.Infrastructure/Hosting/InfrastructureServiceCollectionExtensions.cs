@@ -110,7 +110,10 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<PricingWorkLimiter>();
         services.AddSingleton<PricingService>();
         services.AddSingleton<SalesWriter>();
-        services.AddSingleton<SalesIndexLoader>();
+        services.AddSingleton<IndexLoadProgress>();
+        services.AddSingleton(sp => new SalesIndexLoader(
+            sp.GetRequiredService<ISalesStore>(), sp.GetRequiredService<ISalesIndex>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IndexLoadProgress>(), sp.GetRequiredService<IOptions<PortalOptions>>().Value.IndexLoadParallelism));
         services.AddSingleton<DemoSeedingStatus>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<SalesImporter>();

@@ -33,6 +33,13 @@ public sealed class PortalOptions
     /// </summary>
     public TimeSpan SalesRetention { get; set; } = Portal.Pricing.Domain.SaleRetention.Default;
 
+    /// <summary>
+    /// Store segments streamed into the in-memory index at once while it loads at start (SQLite read connections, DynamoDB
+    /// Scan segments); one per processor by default.
+    /// </summary>
+    [Range(1, 256, ErrorMessage = "Portal:IndexLoadParallelism must be 1-256.")]
+    public int IndexLoadParallelism { get; set; } = Environment.ProcessorCount;
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string DatabasePath => Path.Combine(ResolveDataDirectory(), "sales.db");

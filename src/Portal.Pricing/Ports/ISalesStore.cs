@@ -40,6 +40,34 @@ public interface ISalesStore
         }
     }
 
+    /// <summary>
+    /// Splits every tenant's live sales into at most <paramref name="segments"/> disjoint parts for a parallel index load (see
+    /// <see cref="StreamLoadSegmentAsync"/>). Plan once per load: the parts of one plan never overlap and miss nothing that was
+    /// live when it was made. The default serves stores that cannot split: one part, read tenant by tenant.
+    /// </summary>
+    Task<SalesLoadPlan> PlanLoadAsync(int segments, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(segments, 1);
+        return Task.FromResult(new SalesLoadPlan([new SalesLoadSegment(0, 1)], null));
+    }
+
+    /// <summary>
+    /// Every live sale of one part of a <see cref="PlanLoadAsync"/> plan, with its photos, in no promised order. A sale written
+    /// after the plan was made may or may not be in it (the change feed brings it either way).
+    /// </summary>
+    async IAsyncEnumerable<SaleWithPhotos> StreamLoadSegmentAsync(
+        SalesLoadSegment segment, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        foreach (var tenant in await GetTenantsAsync(cancellationToken))
+        {
+            await foreach (var sale in StreamSalesWithPhotosAsync(tenant, cancellationToken))
+            {
+                yield return sale;
+            }
+        }
+    }
+
     Task<IReadOnlyList<TenantId>> GetTenantsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> GetCategoriesAsync(TenantId tenant, CancellationToken cancellationToken);

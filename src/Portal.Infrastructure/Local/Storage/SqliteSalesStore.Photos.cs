@@ -40,13 +40,28 @@ public sealed partial class SqliteSalesStore
         command.CommandText = SalesWithPhotosSql;
         command.Parameters.AddWithValue("$tenant", tenant.Value);
         command.Parameters.AddWithValue("$now", NowSeconds());
+        await foreach (var sale in ReadSalesWithPhotosAsync(command, cancellationToken))
+        {
+            yield return sale;
+        }
+    }
+
+    /// <summary>
+    /// The sales of a <see cref="SalesWithPhotosSql"/>-shaped query (one row per photo, a sale's rows next to each other), each
+    /// with its further photos. Sales are told apart by tenant and sale id, so a query over every tenant reads the same way.
+    /// </summary>
+    private async IAsyncEnumerable<SaleWithPhotos> ReadSalesWithPhotosAsync(SqliteCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         SaleWithPhotos? current = null;
         List<StoredEmbedding> more = [];
         while (await reader.ReadAsync(cancellationToken))
         {
+            var tenant = reader.GetString(0);
             var saleId = reader.GetString(2);
-            if (current is null || !string.Equals(current.Sale.SaleId, saleId, StringComparison.Ordinal))
+            if (current is null
+                || !string.Equals(current.Sale.SaleId, saleId, StringComparison.Ordinal)
+                || !string.Equals(current.Sale.Tenant.Value, tenant, StringComparison.Ordinal))
             {
                 if (current is not null)
                 {
