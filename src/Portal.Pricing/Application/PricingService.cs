@@ -25,6 +25,7 @@ public sealed class PricingService(
     QualityCache qualityCache,
     IOptions<PricingLimits> limits,
     PricingWorkLimiter workLimiter,
+    IndexLoadProgress indexLoad,
     TimeProvider time)
 {
     public string EmbeddingModel { get; } =
@@ -128,6 +129,8 @@ public sealed class PricingService(
             permit?.Dispose();
         }
 
+        // Read before the engine runs: a load that completes meanwhile leaves this answer marked, never a partial one unmarked.
+        var warming = indexLoad.Warming;
         var result = await engine.CalculateAsync(new PricingQuery
         {
             Tenant = request.Tenant,
@@ -144,8 +147,8 @@ public sealed class PricingService(
             ExcludedSaleIds = request.ExcludedSaleIds.ToHashSet(StringComparer.Ordinal),
         }, cancellationToken);
         return result.IsPriced
-            ? new PriceItemOutcome.Priced(Present(result.Suggestion!, started, embedStarted, features))
-            : new PriceItemOutcome.CannotPrice(result.CannotPriceReason!);
+            ? new PriceItemOutcome.Priced(Present(result.Suggestion!, started, embedStarted, features) with { Warming = warming })
+            : new PriceItemOutcome.CannotPrice(warming is null ? result.CannotPriceReason! : $"{result.CannotPriceReason} {WarmingNote(warming)}");
     }
 
     /// <summary>Each photo checked (type, size, pixels, SHA-256) in upload order, or the first refusal naming the photo.</summary>
@@ -208,6 +211,11 @@ public sealed class PricingService(
             },
         };
     }
+
+    /// <summary>Why an answer during the start-up load may lack what a warm host would find.</summary>
+    public static string WarmingNote(IndexWarming warming) => warming.EstimatedSales is { } total
+        ? string.Create(CultureInfo.InvariantCulture, $"The sales index is still loading ({warming.SalesLoaded:N0} of about {total:N0} sales); try again shortly.")
+        : string.Create(CultureInfo.InvariantCulture, $"The sales index is still loading ({warming.SalesLoaded:N0} sales so far); try again shortly.");
 
     private static DateTimeOffset? ParsePricingDate(string? text, Dictionary<string, string[]> errors)
     {

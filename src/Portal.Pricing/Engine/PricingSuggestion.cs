@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Portal.Pricing.Similarity;
 
 namespace Portal.Pricing.Engine;
 
@@ -21,6 +22,11 @@ public sealed record PricingSuggestion
     public required PhaseTimings Timings { get; init; }
     public required string EmbeddingModel { get; init; }
     public required DateTimeOffset PricingDate { get; init; }
+    /// <summary>
+    /// Null once this host's index holds every sale; while it still loads at start, how far it is: the price came from the
+    /// sales loaded so far, so comparables may be missing.
+    /// </summary>
+    public IndexWarming? Warming { get; init; }
 }
 
 public sealed record PriceRange(decimal Low, decimal High);

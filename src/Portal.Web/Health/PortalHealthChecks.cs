@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -44,13 +45,27 @@ public sealed class ModelHealthCheck(IEmbeddingGenerator<DataContent, Embedding<
     }
 }
 
-/// <summary>Unhealthy until the index is loaded; degraded (still serving) while the demo tenant seeds, with its progress.</summary>
+/// <summary>
+/// Not ready while the index warms (a load balancer keeps traffic on warm hosts; this host's pages and API still answer, the
+/// prices marked "warming"), with the load's progress; degraded (still serving) while the demo tenant seeds.
+/// </summary>
 public sealed class IndexHealthCheck(SalesIndexLoader loader, DemoSeedingStatus seeding) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var demo = seeding.Snapshot();
         var data = new Dictionary<string, object> { ["salesLoaded"] = loader.SalesLoaded, ["demo"] = demo };
+        var warming = loader.Progress.Warming;
+        if (warming is not null)
+        {
+            data["warming"] = true;
+            if (warming.EstimatedSales is { } total)
+            {
+                data["estimatedSales"] = total;
+                data["percentLoaded"] = warming.PercentLoaded ?? 0;
+            }
+        }
+
         if (loader.Loaded.IsFaulted)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("Loading the sales index failed.", loader.Loaded.Exception, data));
@@ -58,7 +73,10 @@ public sealed class IndexHealthCheck(SalesIndexLoader loader, DemoSeedingStatus 
 
         if (!loader.IsLoaded)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("Loading the sales index…", data: data));
+            var progress = warming?.EstimatedSales is { } estimated
+                ? string.Create(CultureInfo.InvariantCulture, $"{loader.SalesLoaded:N0} of about {estimated:N0} sales loaded")
+                : string.Create(CultureInfo.InvariantCulture, $"{loader.SalesLoaded:N0} sales loaded");
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Warming up: {progress}.", data: data));
         }
 
         return Task.FromResult(demo.State is nameof(SeedingState.Running) or nameof(SeedingState.Pending)
