@@ -348,6 +348,69 @@ public abstract class SalesStoreContract : IAsyncLifetime
         Assert.Equal([3f], Assert.Single(streamed.MorePhotos).Vector);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(50)]
+    public async Task ALoadPlansSegmentsThatTogetherYieldEveryLiveSaleExactlyOnce(int segments)
+    {
+        // Three tenants with the same sale ids, written side by side (a reader must tell sales apart by tenant too), some with
+        // further photos, some without an embedding, and every tenth one expiring before the load.
+        var outbox = Assert.IsAssignableFrom<ISalesOutbox>(Store);
+        var live = new Dictionary<(string, string), SaleWithPhotos>();
+        for (var i = 0; i < 40; i++)
+        {
+            var batch = new List<SaleWithPhotos>();
+            foreach (var tenant in new[] { "acme", "acme-2", "zeta" })
+            {
+                var expiring = i % 10 == 7;
+                var soldAt = expiring ? Now.AddDays(-729) : Now.AddDays(-i);
+                var embedding = i % 5 == 4 ? null : new StoredEmbedding("m", [1f, i]);
+                var sale = new SaleWithPhotos(Sale(tenant, $"s{i}", 10m + i, soldAt, i % 2 == 0 ? "dresses" : "shoes"), embedding)
+                {
+                    MorePhotos = embedding is not null && i % 3 == 0 ? [new StoredEmbedding("m", [2f, i]), new StoredEmbedding("m", [3f, i])] : [],
+                };
+                batch.Add(sale);
+                if (!expiring)
+                {
+                    live[(tenant, sale.Sale.SaleId)] = sale;
+                }
+            }
+
+            Assert.All(await outbox.AddSalesWithPhotosAsync(batch, Ct), Assert.True);
+        }
+
+        Time.Advance(TimeSpan.FromDays(2));
+        var store = CreateStore(Time);
+
+        var plan = await store.PlanLoadAsync(segments, Ct);
+        var parts = await Task.WhenAll(plan.Segments.Select(segment => ToListAsync(store.StreamLoadSegmentAsync(segment, Ct))));
+
+        Assert.InRange(plan.Segments.Count, Math.Min(segments, 2), segments);
+        Assert.True(plan.EstimatedSales is null or 108, $"estimated {plan.EstimatedSales}");
+        var loaded = parts.SelectMany(p => p).ToList();
+        Assert.Equal(108, loaded.Count);
+        Assert.Equal(live.Keys.Order(), loaded.Select(s => (s.Sale.Tenant.Value, s.Sale.SaleId)).Order());
+        foreach (var sale in loaded)
+        {
+            var expected = live[(sale.Sale.Tenant.Value, sale.Sale.SaleId)];
+            Assert.Equal(expected.Sale, sale.Sale);
+            Assert.Equal(expected.Embedding?.Vector, sale.Embedding?.Vector);
+            Assert.Equal(expected.MorePhotos.Select(p => p.Vector), sale.MorePhotos.Select(p => p.Vector));
+        }
+    }
+
+    [Fact]
+    public async Task ALoadPlanOfAnEmptyStoreYieldsNothing()
+    {
+        var plan = await Store.PlanLoadAsync(4, Ct);
+
+        var parts = await Task.WhenAll(plan.Segments.Select(segment => ToListAsync(Store.StreamLoadSegmentAsync(segment, Ct))));
+        Assert.Empty(parts.SelectMany(p => p));
+        Assert.True(plan.EstimatedSales is null or 0);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.PlanLoadAsync(0, Ct));
+    }
+
     protected static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
     {
         var list = new List<T>();
