@@ -67,6 +67,10 @@ public abstract class PriceWorkbenchContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new QualityCache());
         Services.AddSingleton(Options.Create(new PricingConcurrencyOptions()));
         Services.AddSingleton<PricingWorkLimiter>();
+        // The index is complete unless a test registers a warming progress of its own.
+        var loaded = new IndexLoadProgress();
+        loaded.Completed();
+        Services.AddSingleton(loaded);
         Services.AddSingleton<PricingService>();
         Services.AddPriceWorkbench();
     }
