@@ -33,7 +33,7 @@ public sealed class WarmingBannerTests : PriceWorkbenchContext
             Condition = "very_good",
             PricingDate = Now,
         }, CancellationToken.None);
-        return Assert.IsType<Pricing.Engine.PricingSuggestion>(outcome.Suggestion).Warming;
+        return Assert.IsType<PriceItemOutcome.Priced>(outcome).Suggestion.Warming;
     }
 
     [Fact]
