@@ -30,6 +30,7 @@ public sealed partial class SalesFeedFollower(
 {
     private readonly SalesFeedOptions _options = options.Value;
     private DateTimeOffset _watermark;
+    private DateTimeOffset _lastPassStartedAt;
     private bool _lagAlerted;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
 
@@ -91,6 +92,7 @@ public sealed partial class SalesFeedFollower(
     internal void ResumeFrom(DateTimeOffset watermark)
     {
         _watermark = watermark;
+        _lastPassStartedAt = watermark;
         status.Started(watermark);
     }
 
@@ -98,9 +100,14 @@ public sealed partial class SalesFeedFollower(
     /// One pass over the feed, from the watermark minus the overlap to its end: adds what the index lacks, moves the watermark
     /// to the newest write seen, removes what has expired.
     /// </summary>
+    /// <remarks>
+    /// A complete pass that started at T has seen every write stamped before T minus the overlap, so the next one starts no
+    /// earlier than that: an idle host reads an empty window instead of the last overlap's writes on every poll.
+    /// </remarks>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
-        var cursor = new SalesFeedCursor(_watermark - _options.Overlap);
+        var startedAt = timeProvider.GetUtcNow();
+        var cursor = new SalesFeedCursor(Max(_watermark, _lastPassStartedAt) - _options.Overlap);
         var newest = _watermark;
         var applied = 0;
         while (true)
@@ -133,6 +140,7 @@ public sealed partial class SalesFeedFollower(
         }
 
         Advance(newest, applied, cancellationToken);
+        _lastPassStartedAt = Max(_lastPassStartedAt, startedAt);
     }
 
     private void Advance(DateTimeOffset newest, int applied, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Validation;
 using Portal.Pricing.Domain;
+using Portal.Pricing.Ports;
 using Portal.Pricing.Similarity;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
@@ -115,5 +116,76 @@ public sealed class SalesFeedFollowerTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(31));
         await _follower.AlertOnLagAsync(Ct);
         Assert.Equal(2, _alerts.Alerts.Count);
+    }
+
+    [Fact]
+    public async Task AnIdleHostReadsAnEmptyWindowOnceTheOverlapHasPassed()
+    {
+        var feed = new EntryCountingFeed(_reader);
+        var follower = Follower(feed);
+        follower.ResumeFrom(Now);
+        await _writer.AddSalesAsync([.. Enumerable.Range(0, 3).Select(i => (Sale("acme", $"s{i}", 10m, Now.AddDays(-1)), (StoredEmbedding?)null))], Ct);
+        await follower.PollOnceAsync(Ct);
+        Assert.Equal(3, feed.EntriesRead);
+
+        // Nothing written since: once a pass has started more than the overlap after the last write, the next ones read nothing.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await follower.PollOnceAsync(Ct);
+        var afterOverlap = feed.EntriesRead;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await follower.PollOnceAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await follower.PollOnceAsync(Ct);
+
+        Assert.Equal(afterOverlap, feed.EntriesRead);
+        Assert.Equal(3, _index.Count(Acme));
+    }
+
+    [Fact]
+    public async Task AWriteStampedWithinTheOverlapBeforeAnIdlePassIsStillApplied()
+    {
+        await _writer.AddSaleAsync(Sale("acme", "first", 10m, Now), null, Ct);
+        await _follower.PollOnceAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _follower.PollOnceAsync(Ct);
+
+        // A writer whose clock runs 4 s behind (or whose write became visible 4 s late) commits after that pass.
+        var behind = new FakeTimeProvider(_time.GetUtcNow().AddSeconds(-4));
+        using (var late = new SqliteSalesStore(new SqliteStoreOptions { DatabasePath = Path.Combine(_folder.Path, "sales.db") }, behind))
+        {
+            await late.AddSaleAsync(Sale("acme", "late", 10m, Now), null, Ct);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await _follower.PollOnceAsync(Ct);
+
+        Assert.True(_index.Contains(Acme, "late"));
+    }
+
+    private SalesFeedFollower Follower(ISalesChangeFeed feed) => new(
+        feed, _reader, _index, new SalesIndexLoader(_reader, _index, _time), _status, new SalesFeedMetrics(_status),
+        new AlertPublisher([_alerts], NullLogger<AlertPublisher>.Instance),
+        Options.Create(new SalesFeedOptions { Overlap = TimeSpan.FromSeconds(5), PageSize = 2, LagAlertThreshold = TimeSpan.FromSeconds(30) }),
+        _time, NullLogger<SalesFeedFollower>.Instance);
+
+    /// <summary>The real feed, counting the entries its reads return (what a poll costs the store).</summary>
+    private sealed class EntryCountingFeed(ISalesChangeFeed inner) : ISalesChangeFeed
+    {
+        public int EntriesRead { get; private set; }
+
+        public async Task<IReadOnlyList<SalesFeedEntry>> ReadFeedAsync(SalesFeedCursor cursor, int limit, CancellationToken cancellationToken)
+        {
+            var entries = await inner.ReadFeedAsync(cursor, limit, cancellationToken);
+            EntriesRead += entries.Count;
+            return entries;
+        }
+
+        public Task<IReadOnlyList<SaleWithPhotos>> GetFeedSalesAsync(IReadOnlyList<SalesFeedEntry> entries, CancellationToken cancellationToken) =>
+            inner.GetFeedSalesAsync(entries, cancellationToken);
+
+        public Task RecordHeartbeatAsync(SalesFeedHeartbeat heartbeat, CancellationToken cancellationToken) => inner.RecordHeartbeatAsync(heartbeat, cancellationToken);
+
+        public Task<IReadOnlyList<SalesFeedHeartbeat>> GetHeartbeatsAsync(TimeSpan within, CancellationToken cancellationToken) =>
+            inner.GetHeartbeatsAsync(within, cancellationToken);
     }
 }

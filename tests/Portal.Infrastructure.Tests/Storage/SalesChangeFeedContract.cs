@@ -76,6 +76,54 @@ public abstract class SalesChangeFeedContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PagesOfManyWritesAcrossShardsComeInOrderWithoutGaps()
+    {
+        var (store, _, feed) = await CreateAsync(Time);
+        for (var write = 0; write < 6; write++)
+        {
+            await store.AddSalesAsync([.. Enumerable.Range(0, 20).Select(i => (Sale(i % 3 == 0 ? "beta" : "acme", $"w{write}-{i:00}", 10m, Now.AddDays(-i)), (StoredEmbedding?)null))], Ct);
+            Time.Advance(TimeSpan.FromMilliseconds(3));
+        }
+
+        var all = await feed.ReadFeedAsync(new SalesFeedCursor(Now), 1000, Ct);
+        Assert.Equal(120, all.Count);
+        Assert.True(all.Zip(all.Skip(1)).All(p => SalesFeedEntry.Compare(p.First, p.Second) < 0));
+        foreach (var pageSize in new[] { 1, 7, 40, 119 })
+        {
+            var seen = new List<SalesFeedEntry>();
+            var cursor = new SalesFeedCursor(Now);
+            while (true)
+            {
+                var page = await feed.ReadFeedAsync(cursor, pageSize, Ct);
+                seen.AddRange(page);
+                if (page.Count < pageSize)
+                {
+                    break;
+                }
+
+                cursor = cursor with { After = page[^1] };
+            }
+
+            Assert.Equal(all, seen);
+        }
+    }
+
+    [Fact]
+    public async Task MoreThanAHundredEntriesComeBackAsEverySaleOnce()
+    {
+        var (store, _, feed) = await CreateAsync(Time);
+        await store.AddSalesAsync([.. Enumerable.Range(0, 230).Select(i => (Sale("acme", $"s{i:000}", 10m + i, Now.AddDays(-1)), (StoredEmbedding?)new StoredEmbedding("m", [1f, i])))], Ct);
+        var entries = await feed.ReadFeedAsync(new SalesFeedCursor(Now), 1000, Ct);
+        Assert.Equal(230, entries.Count);
+
+        var sales = await feed.GetFeedSalesAsync([.. entries, new SalesFeedEntry(Now, new TenantId("acme"), "unknown")], Ct);
+
+        Assert.Equal(Enumerable.Range(0, 230).Select(i => $"s{i:000}"), sales.Select(s => s.Sale.SaleId).Order(StringComparer.Ordinal));
+        Assert.All(sales, s => Assert.Equal(10m + int.Parse(s.Sale.SaleId[1..], System.Globalization.CultureInfo.InvariantCulture), s.Sale.SoldPrice));
+        Assert.All(sales, s => Assert.Equal([1f, float.Parse(s.Sale.SaleId[1..], System.Globalization.CultureInfo.InvariantCulture)], s.Embedding!.Vector));
+    }
+
+    [Fact]
     public async Task SalesPastTheirRetentionAreLeftOut()
     {
         var (store, _, feed) = await CreateAsync(Time);

@@ -13,6 +13,11 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 /// </summary>
 public sealed partial class DynamoDbSalesStore
 {
+    /// <remarks>
+    /// A merge that pages each shard lazily: every shard is asked for its share of <paramref name="limit"/> (plus a quarter, as
+    /// the hash spreads sales unevenly), and only a shard whose buffered entries run out before the page is full is asked for
+    /// more. Asking each shard for the whole limit would read and discard about (shards − 1) / shards of what comes back.
+    /// </remarks>
     public async Task<IReadOnlyList<SalesFeedEntry>> ReadFeedAsync(SalesFeedCursor cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cursor);
@@ -21,31 +26,94 @@ public sealed partial class DynamoDbSalesStore
         var after = cursor.After is { } a && a.WrittenAt.ToUnixTimeMilliseconds() >= sinceMs
             ? FeedSortKey(a.WrittenAt.ToUnixTimeMilliseconds(), a.Tenant, a.SaleId)
             : null;
-        var shards = await Task.WhenAll(Enumerable.Range(0, _options.FeedShards)
-            .Select(shard => ReadFeedShardAsync(shard, after, FeedSortKeyFrom(sinceMs), limit, cancellationToken)));
+        var shardLimit = Math.Min(limit, (limit + _options.FeedShards - 1) / _options.FeedShards * 5 / 4 + 1);
+        var shards = Enumerable.Range(0, _options.FeedShards).Select(shard => new FeedShardReader(shard, after, FeedSortKeyFrom(sinceMs))).ToArray();
+        var page = new List<SalesFeedEntry>(limit);
+        while (page.Count < limit)
+        {
+            // Every shard that may hold more has an entry buffered, so the smallest head is the next entry of all shards.
+            var refill = shards.Where(s => s.Buffered.Count == 0 && !s.Exhausted).ToList();
+            if (refill.Count > 0)
+            {
+                await Task.WhenAll(refill.Select(s => ReadFeedShardPageAsync(s, shardLimit, cancellationToken)));
+                continue;
+            }
 
-        // Each shard's first `limit` in order hold the first `limit` of all shards.
-        return [.. shards.SelectMany(s => s).Order(Comparer<SalesFeedEntry>.Create(SalesFeedEntry.Compare)).Take(limit)];
+            FeedShardReader? next = null;
+            foreach (var shard in shards)
+            {
+                if (shard.Buffered.Count > 0 && (next is null || SalesFeedEntry.Compare(shard.Buffered.Peek(), next.Buffered.Peek()) < 0))
+                {
+                    next = shard;
+                }
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            page.Add(next.Buffered.Dequeue());
+        }
+
+        return page;
     }
 
+    /// <remarks>
+    /// Two BatchGetItem rounds of up to 100 keys (the sale-id guards, then the sale items they name), strongly consistent,
+    /// instead of two GetItem calls per sale: a follower fetches a poll's new sales in a few requests.
+    /// </remarks>
     public async Task<IReadOnlyList<SaleWithPhotos>> GetFeedSalesAsync(IReadOnlyList<SalesFeedEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var found = new SaleWithPhotos?[entries.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.WriteConcurrency, CancellationToken = cancellationToken },
-            async (i, token) =>
+        // BatchGetItem refuses a key twice: one lookup per sale, in the entries' order.
+        var byGuard = new Dictionary<string, SalesFeedEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+            RequireTenant(entry.Tenant);
+            if (!string.IsNullOrWhiteSpace(entry.SaleId) && entry.SaleId.Length <= MaxIdBytes)
             {
-                var entry = entries[i];
-                RequireTenant(entry.Tenant);
-                if (await FindLiveSaleAsync(entry.Tenant, entry.SaleId, token) is { } item)
-                {
-                    var sale = ToSale(item);
-                    var embedding = ReadEmbedding(item, sale);
-                    found[i] = new SaleWithPhotos(sale, embedding) { MorePhotos = embedding is null ? [] : ReadMorePhotos(item, sale) };
-                }
-            });
-        return [.. found.OfType<SaleWithPhotos>()];
+                byGuard.TryAdd(GuardPartitionKey(entry.Tenant, entry.SaleId), entry);
+            }
+        }
+
+        if (byGuard.Count == 0)
+        {
+            return [];
+        }
+
+        var now = NowSeconds();
+        var guards = await DynamoDbBatches.GetAsync(_client, TableName, [.. byGuard.Keys.Select(pk => Key(pk, GuardSortKey))], cancellationToken);
+        var byItem = new Dictionary<(string Pk, string Sk), SalesFeedEntry>();
+        foreach (var guard in guards)
+        {
+            if (IsLive(guard, now) && byGuard.TryGetValue(guard[Pk].S, out var entry)
+                && OptionalString(guard, SalePk) is { } pk && OptionalString(guard, SaleSk) is { } sk)
+            {
+                byItem.TryAdd((pk, sk), entry);
+            }
+        }
+
+        if (byItem.Count == 0)
+        {
+            return [];
+        }
+
+        var items = await DynamoDbBatches.GetAsync(_client, TableName, [.. byItem.Keys.Select(k => Key(k.Pk, k.Sk))], cancellationToken);
+        var found = new Dictionary<SalesFeedEntry, SaleWithPhotos>();
+        foreach (var item in items)
+        {
+            if (byItem.TryGetValue((item[Pk].S, item[Sk].S), out var entry) && IsLive(item, now)
+                && OptionalString(item, TenantIdAttribute) == entry.Tenant.Value && OptionalString(item, SaleId) == entry.SaleId)
+            {
+                var sale = ToSale(item);
+                var embedding = ReadEmbedding(item, sale);
+                found[entry] = new SaleWithPhotos(sale, embedding) { MorePhotos = embedding is null ? [] : ReadMorePhotos(item, sale) };
+            }
+        }
+
+        return [.. byGuard.Values.Where(found.ContainsKey).Select(e => found[e])];
     }
 
     /// <summary>One item per host under <c>FEED#HOSTS</c>, expired by TTL a day after its last report.</summary>
@@ -108,40 +176,49 @@ public sealed partial class DynamoDbSalesStore
         return heartbeats;
     }
 
-    /// <summary>Up to <paramref name="limit"/> live entries of one shard after the cursor, in order (expired ones filtered, so it pages on).</summary>
-    private async Task<List<SalesFeedEntry>> ReadFeedShardAsync(int shard, string? afterKey, string fromKey, int limit, CancellationToken cancellationToken)
+    /// <summary>One page of one shard's live entries after where it stopped (expired ones filtered, so a page may be empty).</summary>
+    private async Task ReadFeedShardPageAsync(FeedShardReader shard, int limit, CancellationToken cancellationToken)
     {
         var request = new QueryRequest
         {
             TableName = TableName,
             IndexName = GsiFeed,
-            KeyConditionExpression = afterKey is null ? "#fpk = :fpk AND #fsk >= :from" : "#fpk = :fpk AND #fsk > :from",
+            KeyConditionExpression = shard.AfterKey is null ? "#fpk = :fpk AND #fsk >= :from" : "#fpk = :fpk AND #fsk > :from",
             FilterExpression = "#ttl > :now",
             ExpressionAttributeNames = new Dictionary<string, string> { ["#fpk"] = FeedPk, ["#fsk"] = FeedSk, ["#ttl"] = Ttl },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
-                [":fpk"] = Str(FeedShardKey(shard)),
-                [":from"] = Str(afterKey ?? fromKey),
+                [":fpk"] = Str(FeedShardKey(shard.Shard)),
+                [":from"] = Str(shard.AfterKey ?? shard.FromKey),
                 [":now"] = Num(NowSeconds()),
             },
             Limit = limit,
+            ExclusiveStartKey = shard.StartKey,
         };
-        var entries = new List<SalesFeedEntry>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var response = await _client.QueryAsync(request, cancellationToken);
+        foreach (var item in response.Items ?? [])
         {
-            request.ExclusiveStartKey = start;
-            var response = await _client.QueryAsync(request, cancellationToken);
-            foreach (var item in response.Items ?? [])
-            {
-                var (writtenMs, tenant, saleId) = ParseFeedSortKey(item[FeedSk].S);
-                entries.Add(new SalesFeedEntry(DateTimeOffset.FromUnixTimeMilliseconds(writtenMs), tenant, saleId));
-            }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            var (writtenMs, tenant, saleId) = ParseFeedSortKey(item[FeedSk].S);
+            shard.Buffered.Enqueue(new SalesFeedEntry(DateTimeOffset.FromUnixTimeMilliseconds(writtenMs), tenant, saleId));
         }
-        while (start is not null && entries.Count < limit);
 
-        return entries;
+        shard.StartKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        shard.Exhausted = shard.StartKey is null;
+    }
+
+    /// <summary>Where one shard's query stands within a <see cref="ReadFeedAsync"/> call.</summary>
+    private sealed class FeedShardReader(int shard, string? afterKey, string fromKey)
+    {
+        public int Shard { get; } = shard;
+
+        public string? AfterKey { get; } = afterKey;
+
+        public string FromKey { get; } = fromKey;
+
+        public Queue<SalesFeedEntry> Buffered { get; } = new();
+
+        public Dictionary<string, AttributeValue>? StartKey { get; set; }
+
+        public bool Exhausted { get; set; }
     }
 }
