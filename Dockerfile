@@ -34,7 +34,7 @@ WORKDIR /src
 # a package or a project reference changes. package.json + lock come with Portal.Web's project file (npm runs during
 # the publish below, from the MSBuild target in Portal.Web.csproj).
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY src/Portal.Pricing/Portal.Pricing.csproj src/Portal.Pricing/
+COPY src/Portal.Core/Portal.Core.csproj src/Portal.Core/
 COPY src/Portal.Infrastructure/Portal.Infrastructure.csproj src/Portal.Infrastructure/
 COPY src/Portal.Web/Portal.Web.csproj src/Portal.Web/package.json src/Portal.Web/package-lock.json src/Portal.Web/
 COPY src/Portal.Worker/Portal.Worker.csproj src/Portal.Worker/

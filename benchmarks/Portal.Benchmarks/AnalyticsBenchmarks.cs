@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Benchmarks;
 

@@ -2,9 +2,9 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Similarity;
 
 namespace Portal.Benchmarks;
 

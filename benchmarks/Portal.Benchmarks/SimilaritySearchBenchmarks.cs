@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
 
 namespace Portal.Benchmarks;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Portal.Pricing.Similarity;
+using Portal.Core.Similarity;
 
 namespace Portal.Benchmarks;
 

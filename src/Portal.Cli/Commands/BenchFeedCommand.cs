@@ -7,8 +7,8 @@ using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
 
 namespace Portal.Cli.Commands;
 

@@ -9,9 +9,9 @@ using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 
 namespace Portal.Cli.Commands;
 

@@ -7,10 +7,10 @@ using Npgsql;
 using NpgsqlTypes;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.SmartGo;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using SkiaSharp;
 
 namespace Portal.Cli.Commands;

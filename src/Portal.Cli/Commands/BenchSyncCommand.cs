@@ -7,9 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using SkiaSharp;
 
 namespace Portal.Cli.Commands;

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Text;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Evaluation;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Evaluation;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

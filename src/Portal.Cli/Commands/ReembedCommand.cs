@@ -4,10 +4,10 @@ using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Reembedding;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Alerts;
 

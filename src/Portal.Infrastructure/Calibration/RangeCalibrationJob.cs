@@ -1,4 +1,4 @@
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Portal.Pricing.Engine;
+using Portal.Core.Engine;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Evaluation;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Evaluation;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,4 +1,4 @@
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Demo;
 

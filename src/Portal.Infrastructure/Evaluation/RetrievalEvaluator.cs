@@ -2,8 +2,8 @@ using System.Numerics.Tensors;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Portal.Infrastructure.Import;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Evaluation;
 

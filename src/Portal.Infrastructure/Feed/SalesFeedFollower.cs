@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Ingestion;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Feed;
 

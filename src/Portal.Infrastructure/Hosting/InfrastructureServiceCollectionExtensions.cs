@@ -21,14 +21,14 @@ using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Application;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
-using Portal.Pricing.Sync;
+using Portal.Core.Application;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 

@@ -1,5 +1,5 @@
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Ingestion;
 

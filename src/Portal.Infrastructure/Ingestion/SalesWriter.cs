@@ -1,7 +1,7 @@
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Ingestion;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 using Quartz;
-using JobRunStatus = Portal.Pricing.Operations.JobRunStatus;
+using JobRunStatus = Portal.Core.Operations.JobRunStatus;
 
 namespace Portal.Infrastructure.Jobs;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 using Quartz;
 
 namespace Portal.Infrastructure.Jobs;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Jobs;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Reembedding;
 

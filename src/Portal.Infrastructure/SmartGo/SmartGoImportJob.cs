@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Ingestion;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.SmartGo;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.SmartGo;
 

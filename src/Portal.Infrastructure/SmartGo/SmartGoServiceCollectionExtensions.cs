@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.SmartGo;
 

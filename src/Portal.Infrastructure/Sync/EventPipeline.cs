@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

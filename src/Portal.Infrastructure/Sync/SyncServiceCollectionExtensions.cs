@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,4 +1,4 @@
-using Portal.Pricing.Validation;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -1,5 +1,5 @@
-using Portal.Pricing.Domain;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Validation;
+using Portal.Core.Ports;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Infrastructure.Alerts;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

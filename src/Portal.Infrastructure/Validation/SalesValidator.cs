@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

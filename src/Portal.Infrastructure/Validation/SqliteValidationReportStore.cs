@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

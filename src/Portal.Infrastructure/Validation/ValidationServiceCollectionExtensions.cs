@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Validation;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

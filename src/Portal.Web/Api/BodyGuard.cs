@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

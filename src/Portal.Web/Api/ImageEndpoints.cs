@@ -1,4 +1,4 @@
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

@@ -8,8 +8,8 @@ using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Web.Identity;
 

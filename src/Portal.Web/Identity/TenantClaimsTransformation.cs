@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Web.Identity;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Alerts;
 

@@ -14,11 +14,11 @@ using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
-using Portal.Pricing.Validation;
+using Portal.Core.Decisions;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
+using Portal.Core.Validation;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws;

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Calibration;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Calibration;

@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Tests.Calibration;
 

@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Demo;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Demo;
 

@@ -5,8 +5,8 @@ using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Tests.Aws.S3;
 using Portal.Infrastructure.Tests.Worker;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Feed;

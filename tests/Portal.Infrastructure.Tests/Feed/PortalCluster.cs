@@ -9,7 +9,7 @@ using Amazon.SQS;
 using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Tests.Sqs;
 using Portal.Infrastructure.Tests.Worker;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Feed;
 

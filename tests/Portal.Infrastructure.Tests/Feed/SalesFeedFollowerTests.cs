@@ -7,9 +7,9 @@ using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Feed;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Hosting;
 

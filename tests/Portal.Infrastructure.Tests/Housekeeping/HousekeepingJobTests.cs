@@ -3,10 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Housekeeping;
 

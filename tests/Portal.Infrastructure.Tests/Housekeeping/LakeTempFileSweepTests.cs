@@ -5,7 +5,7 @@ using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Housekeeping;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Imaging;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Import;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Import;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Jobs;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

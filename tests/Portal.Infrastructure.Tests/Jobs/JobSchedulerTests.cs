@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Jobs;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

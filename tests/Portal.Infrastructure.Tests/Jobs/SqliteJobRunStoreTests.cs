@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Jobs;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

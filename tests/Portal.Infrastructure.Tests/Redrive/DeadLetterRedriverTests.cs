@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Redrive;
 

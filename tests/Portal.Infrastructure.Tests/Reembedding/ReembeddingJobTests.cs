@@ -5,8 +5,8 @@ using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Aws.Bedrock;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Reembedding;

@@ -1,5 +1,5 @@
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Similarity;

@@ -1,5 +1,5 @@
 using Portal.Infrastructure.SmartGo;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.SmartGo;
 

@@ -1,8 +1,8 @@
 using Npgsql;
 using Portal.Infrastructure.SmartGo;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.SmartGo;
 

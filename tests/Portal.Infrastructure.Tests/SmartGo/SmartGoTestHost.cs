@@ -8,10 +8,10 @@ using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.SmartGo;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Sqs;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 using Portal.Worker;
 
 namespace Portal.Infrastructure.Tests.Sqs;

@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

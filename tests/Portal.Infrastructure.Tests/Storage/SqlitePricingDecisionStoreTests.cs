@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

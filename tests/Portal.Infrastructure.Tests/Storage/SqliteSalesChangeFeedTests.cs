@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

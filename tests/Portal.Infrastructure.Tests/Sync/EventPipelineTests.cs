@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

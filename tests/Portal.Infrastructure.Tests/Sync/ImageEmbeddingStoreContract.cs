@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -6,8 +6,8 @@ using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -7,7 +7,7 @@ using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

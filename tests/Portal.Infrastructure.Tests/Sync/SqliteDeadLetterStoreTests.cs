@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -7,9 +7,9 @@ using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Similarity;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Similarity;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -10,9 +10,9 @@ using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Local.Text;
-using Portal.Pricing.Similarity;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Tests.Text;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Tests.Alerts;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

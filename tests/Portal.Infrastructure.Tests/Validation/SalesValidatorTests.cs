@@ -1,8 +1,8 @@
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Validation;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

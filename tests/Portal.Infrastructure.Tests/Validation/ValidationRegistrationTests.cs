@@ -6,9 +6,9 @@ using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -1,7 +1,7 @@
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -1,7 +1,7 @@
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Worker;
 

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Hosting;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using Portal.Web.Identity;
 using static Portal.Web.Tests.Api.EventTestSupport;
 
@@ -139,7 +139,7 @@ public sealed class EventEndpointTests(PortalFactory factory)
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("101", body.GetProperty("batchErrors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
-        var states = factory.Services.GetRequiredService<Portal.Pricing.Sync.IProductStateStore>();
+        var states = factory.Services.GetRequiredService<Portal.Core.Sync.IProductStateStore>();
         Assert.Null(await states.GetAsync(Demo, $"many-{run}-0", CancellationToken.None));
     }
 

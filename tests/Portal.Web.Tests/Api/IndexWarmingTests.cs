@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Ingestion;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using Portal.Web.Tests.Fakes;
 using Portal.Web.Tests.Security;
 

@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.JSInterop;
-using Portal.Pricing.Engine;
+using Portal.Core.Engine;
 using Portal.Web.Components.Charts;
 
 namespace Portal.Web.Tests.Components;

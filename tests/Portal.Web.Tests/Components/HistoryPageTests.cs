@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Ports;
+using Portal.Core.Decisions;
+using Portal.Core.Ports;
 using Portal.Web.Components.Pages.History;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Fakes;

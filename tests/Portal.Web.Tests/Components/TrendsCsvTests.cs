@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Web.Components.Pages.Trends;
 
 namespace Portal.Web.Tests.Components;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Tests.Fakes;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
 
 namespace Portal.Web.Tests.Fakes;
 

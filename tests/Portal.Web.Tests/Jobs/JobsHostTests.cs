@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.SmartGo;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Tests.Jobs;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Jobs;
-using Portal.Pricing.Operations;
+using Portal.Core.Operations;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Components;
 using JobsPage = Portal.Web.Components.Pages.Jobs.Jobs;

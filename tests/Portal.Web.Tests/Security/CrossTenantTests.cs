@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Fakes;
 

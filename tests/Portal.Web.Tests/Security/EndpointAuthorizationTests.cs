@@ -210,7 +210,7 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
         request.Content = path switch
         {
             "/api/pricing/calculate" => new MultipartFormDataContent { { new StringContent("shoes"), "category" } },
-            "/api/events" => new ByteArrayContent(new byte[Portal.Pricing.Sync.ProductEventLimits.MaxBatchBytes + 1]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            "/api/events" => new ByteArrayContent(new byte[Portal.Core.Sync.ProductEventLimits.MaxBatchBytes + 1]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             _ when request.Method == HttpMethod.Post => new StringContent("walk", System.Text.Encoding.UTF8, "text/plain"),
             _ => null,
         };

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Web.Tests.Validation;
 

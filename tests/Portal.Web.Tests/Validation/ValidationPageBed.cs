@@ -3,9 +3,9 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Tests.Validation;
 

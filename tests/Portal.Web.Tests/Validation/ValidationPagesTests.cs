@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Pricing.Validation;
+using Portal.Core.Validation;
 using Portal.Web.Components.Pages.Validation;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Components;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

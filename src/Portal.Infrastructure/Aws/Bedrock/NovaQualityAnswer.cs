@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

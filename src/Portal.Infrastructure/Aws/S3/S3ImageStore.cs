@@ -2,7 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.S3;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.S3;
 

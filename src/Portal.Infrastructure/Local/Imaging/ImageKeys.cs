@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Local.Imaging;
 

@@ -1,4 +1,4 @@
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Local.Imaging;

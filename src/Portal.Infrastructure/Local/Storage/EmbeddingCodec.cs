@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Local.Storage;
 

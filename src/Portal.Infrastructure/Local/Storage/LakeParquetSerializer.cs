@@ -1,8 +1,8 @@
 using System.Globalization;
 using Parquet;
 using Parquet.Serialization;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
 

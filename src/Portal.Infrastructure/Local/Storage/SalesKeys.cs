@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Local.Storage;
 

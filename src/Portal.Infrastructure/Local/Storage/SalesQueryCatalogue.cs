@@ -1,4 +1,4 @@
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
 

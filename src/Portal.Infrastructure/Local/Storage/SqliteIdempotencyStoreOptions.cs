@@ -1,4 +1,4 @@
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Portal.Pricing.Application;
-using Portal.Pricing.Sync;
+using Portal.Core.Application;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Portal.Infrastructure.Calibration;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
 

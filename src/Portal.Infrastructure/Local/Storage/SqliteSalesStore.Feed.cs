@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
 

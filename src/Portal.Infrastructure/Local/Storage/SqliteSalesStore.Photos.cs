@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,4 +1,4 @@
-using Portal.Pricing.Similarity;
+using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Local.Text;
 

@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync.Images;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync.Redrive;
 

@@ -6,7 +6,7 @@ using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
@@ -341,7 +341,7 @@ public sealed class AthenaClientTests : IAsyncLifetime
 
         Assert.IsType<AthenaSalesAnalytics>(athena.Analytics);
         Assert.IsType<Portal.Infrastructure.Aws.Athena.AthenaValidationLakeReader>(athena.LakeReader);
-        Assert.Equal(10, await athena.Analytics.CountRowsAsync(new Portal.Pricing.Domain.TenantId("acme"), Ct));
+        Assert.Equal(10, await athena.Analytics.CountRowsAsync(new Portal.Core.Domain.TenantId("acme"), Ct));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 

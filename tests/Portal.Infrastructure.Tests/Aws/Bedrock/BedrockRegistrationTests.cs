@@ -9,9 +9,9 @@ using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Operations;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Bedrock;
 

@@ -5,7 +5,7 @@ using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

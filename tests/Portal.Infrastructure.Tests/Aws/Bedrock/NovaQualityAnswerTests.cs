@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Aws.Bedrock;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 

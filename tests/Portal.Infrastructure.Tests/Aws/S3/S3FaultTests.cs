@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Testing.Aws;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.S3;

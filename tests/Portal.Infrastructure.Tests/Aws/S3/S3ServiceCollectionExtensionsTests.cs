@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.S3;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.S3;

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Aws.Sns;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Sns;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 using Portal.Web.Components.Pages.DeadLetters;
 
 namespace Portal.Web.Tests.Components.DeadLetters;

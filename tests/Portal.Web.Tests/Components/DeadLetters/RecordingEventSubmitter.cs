@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Web.Tests.Components.DeadLetters;
 

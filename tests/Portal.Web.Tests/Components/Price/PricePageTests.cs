@@ -3,9 +3,9 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Portal.Pricing.Application;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Engine;
+using Portal.Core.Application;
+using Portal.Core.Decisions;
+using Portal.Core.Engine;
 using Portal.Web.Components.Pages.Price;
 using PricePage = Portal.Web.Components.Pages.Price.Price;
 

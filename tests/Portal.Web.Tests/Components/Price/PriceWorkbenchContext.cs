@@ -7,12 +7,12 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Application;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Similarity;
+using Portal.Core.Application;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
+using Portal.Core.Similarity;
 using Portal.Web.Components.Pages.Price;
 using Portal.Web.Identity;
 

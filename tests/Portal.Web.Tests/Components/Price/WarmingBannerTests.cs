@@ -1,8 +1,8 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Portal.Pricing.Application;
-using Portal.Pricing.Similarity;
+using Portal.Core.Application;
+using Portal.Core.Similarity;
 using PricePage = Portal.Web.Components.Pages.Price.Price;
 
 namespace Portal.Web.Tests.Components.Price;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Web.Tests.Components.Sync;
 

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Decisions;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
 

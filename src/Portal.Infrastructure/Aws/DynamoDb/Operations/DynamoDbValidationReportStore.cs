@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2.Model;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

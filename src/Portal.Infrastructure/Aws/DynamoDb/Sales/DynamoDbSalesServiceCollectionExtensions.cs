@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

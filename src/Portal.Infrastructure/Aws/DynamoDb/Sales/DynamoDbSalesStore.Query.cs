@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

@@ -6,9 +6,9 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

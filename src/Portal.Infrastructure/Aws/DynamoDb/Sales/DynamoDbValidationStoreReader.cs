@@ -5,8 +5,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Validation;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

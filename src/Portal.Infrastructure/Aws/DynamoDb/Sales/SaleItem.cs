@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;

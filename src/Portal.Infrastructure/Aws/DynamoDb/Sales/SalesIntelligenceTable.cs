@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 using static Portal.Infrastructure.Aws.DynamoDb.Sync.SyncAttributes;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sync;

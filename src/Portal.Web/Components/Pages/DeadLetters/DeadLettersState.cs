@@ -1,5 +1,5 @@
 using Portal.Infrastructure.Sync.Redrive;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Web.Components.Pages.DeadLetters;
 

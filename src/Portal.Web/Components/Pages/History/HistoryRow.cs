@@ -1,5 +1,5 @@
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
 
 namespace Portal.Web.Components.Pages.History;
 

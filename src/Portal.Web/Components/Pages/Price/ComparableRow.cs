@@ -1,4 +1,4 @@
-using Portal.Pricing.Engine;
+using Portal.Core.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Portal.Pricing.Engine;
+using Portal.Core.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

@@ -1,7 +1,7 @@
-using Portal.Pricing.Application;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
+using Portal.Core.Application;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

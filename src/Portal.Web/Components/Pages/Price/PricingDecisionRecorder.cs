@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Engine;
-using Portal.Pricing.Ports;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Engine;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Components.Pages.Price;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Pricing.Engine;
+using Portal.Core.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

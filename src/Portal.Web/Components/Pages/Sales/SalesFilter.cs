@@ -1,5 +1,5 @@
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Components.Pages.Sales;
 

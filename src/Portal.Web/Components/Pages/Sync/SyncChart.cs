@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Web.Components.Pages.Sync;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Components.Pages.Trends;
 

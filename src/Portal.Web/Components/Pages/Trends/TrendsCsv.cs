@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Web.Components.Pages.Trends;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Validation;
+using Portal.Core.Domain;
+using Portal.Core.Validation;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Components.Pages.Validation;

@@ -8,10 +8,10 @@ using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Aws.Sns;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Decisions;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Operations;
-using Portal.Pricing.Validation;
+using Portal.Core.Decisions;
+using Portal.Core.Domain;
+using Portal.Core.Operations;
+using Portal.Core.Validation;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Sns;
 

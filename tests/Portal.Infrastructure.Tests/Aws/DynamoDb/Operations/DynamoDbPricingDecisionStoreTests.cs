@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Decisions;
+using Portal.Core.Decisions;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Operations;
 

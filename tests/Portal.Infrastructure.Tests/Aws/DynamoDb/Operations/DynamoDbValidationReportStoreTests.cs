@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Tests.Validation;
-using Portal.Pricing.Validation;
+using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Operations;
 

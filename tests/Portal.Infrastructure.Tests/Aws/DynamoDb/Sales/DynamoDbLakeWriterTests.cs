@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Domain;
+using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

@@ -1,7 +1,7 @@
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

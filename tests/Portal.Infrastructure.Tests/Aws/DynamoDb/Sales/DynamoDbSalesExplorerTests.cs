@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Ports;
+using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

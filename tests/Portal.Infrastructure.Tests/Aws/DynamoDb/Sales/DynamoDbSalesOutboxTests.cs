@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

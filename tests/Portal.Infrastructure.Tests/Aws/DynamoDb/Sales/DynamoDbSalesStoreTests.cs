@@ -3,8 +3,8 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Ports;
+using Portal.Core.Domain;
+using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

@@ -10,8 +10,8 @@ using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Validation;
-using Portal.Pricing.Ports;
-using Portal.Pricing.Sync;
+using Portal.Core.Ports;
+using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

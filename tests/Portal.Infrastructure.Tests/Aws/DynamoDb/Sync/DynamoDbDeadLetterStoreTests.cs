@@ -1,6 +1,6 @@
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 

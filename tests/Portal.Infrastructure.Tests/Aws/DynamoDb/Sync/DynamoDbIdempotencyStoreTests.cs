@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
-using Portal.Pricing.Domain;
-using Portal.Pricing.Sync;
+using Portal.Core.Domain;
+using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;

@@ -8,7 +8,7 @@ using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
-using Portal.Pricing.Sync;
+using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
