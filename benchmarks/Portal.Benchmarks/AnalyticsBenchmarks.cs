@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Benchmarks;
 

@@ -2,9 +2,9 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.Options;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Benchmarks;
 

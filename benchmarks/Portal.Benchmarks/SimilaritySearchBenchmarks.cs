@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Benchmarks;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
 
 namespace Portal.Benchmarks;
 

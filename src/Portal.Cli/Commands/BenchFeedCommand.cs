@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
 
 namespace Portal.Cli.Commands;
 

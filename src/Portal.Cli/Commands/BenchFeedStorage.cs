@@ -4,13 +4,13 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Cli.Commands;
 

@@ -58,7 +58,7 @@ internal static class BenchHttpCommand
         }
 
         var tenant = arguments.Get("tenant") ?? "demo";
-        if (!Portal.Core.Domain.TenantId.TryParse(tenant, out _))
+        if (!Portal.Core.Sales.TenantId.TryParse(tenant, out _))
         {
             throw new CliUsageException($"--tenant '{tenant}' is not a tenant id (lower-case letters, digits, dashes).");
         }

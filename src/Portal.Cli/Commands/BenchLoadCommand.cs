@@ -3,15 +3,14 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 
 namespace Portal.Cli.Commands;
 

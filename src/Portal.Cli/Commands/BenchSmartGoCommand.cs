@@ -5,12 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.SmartGo;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 using SkiaSharp;
 
 namespace Portal.Cli.Commands;

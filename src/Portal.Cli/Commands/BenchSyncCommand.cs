@@ -5,11 +5,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Images;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 using SkiaSharp;
 
 namespace Portal.Cli.Commands;

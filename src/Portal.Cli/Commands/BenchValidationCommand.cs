@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

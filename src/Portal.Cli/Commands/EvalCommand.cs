@@ -1,13 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Evaluation;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Import;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Text;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Evaluation;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Reembedding;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Cli.Commands;
 

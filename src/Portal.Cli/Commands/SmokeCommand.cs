@@ -25,7 +25,7 @@ internal static class SmokeCommand
         }
 
         var settings = new SmokeSettings { Tenant = arguments.Get("tenant") ?? SmokeSettings.DefaultTenant };
-        if (!Portal.Core.Domain.TenantId.TryParse(settings.Tenant, out _))
+        if (!Portal.Core.Sales.TenantId.TryParse(settings.Tenant, out _))
         {
             throw new CliUsageException($"--tenant '{settings.Tenant}' is not a tenant id (lower-case letters, digits, dashes).");
         }

@@ -12,7 +12,7 @@ public sealed record ProductEventDetail
     // Listing fields (product.listed, product.updated; optional descriptive context on product.sold).
     public string? Category { get; init; }
     public string? Brand { get; init; }
-    /// <summary>A condition wire name (<c>new_with_tags</c>, …), see <see cref="Domain.ItemConditions"/>.</summary>
+    /// <summary>A condition wire name (<c>new_with_tags</c>, …), see <see cref="Sales.ItemConditions"/>.</summary>
     public string? Condition { get; init; }
     public string? Title { get; init; }
     public string? Description { get; init; }

@@ -1,4 +1,4 @@
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Sync;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Results;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Sync;
 

@@ -1,4 +1,3 @@
-using Portal.Core.Domain;
 
 namespace Portal.Core.Validation;
 

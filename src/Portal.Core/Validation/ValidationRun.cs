@@ -1,5 +1,5 @@
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Validation;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Alerts;
 

@@ -1,4 +1,4 @@
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Calibration;
 

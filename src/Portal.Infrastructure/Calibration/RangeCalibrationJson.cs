@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Portal.Core.Engine;
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Infrastructure.Calibration;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Evaluation;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Evaluation;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Calibration;
 

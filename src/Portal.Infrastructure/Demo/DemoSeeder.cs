@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Demo;
 

@@ -1,9 +1,9 @@
 using System.Numerics.Tensors;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Engine;
 using Portal.Infrastructure.Import;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Evaluation;
 

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Ingestion;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Feed;
 

@@ -31,7 +31,7 @@ public sealed class PortalOptions
     /// How long a sale stays live after it sold in the embedded store (the seed's TTL: two years). An evaluation of dated
     /// history lengthens it in its own temporary store, so old sales are not cut.
     /// </summary>
-    public TimeSpan SalesRetention { get; set; } = Portal.Core.Domain.SaleRetention.Default;
+    public TimeSpan SalesRetention { get; set; } = Portal.Core.Sales.SaleRetention.Default;
 
     /// <summary>
     /// Store segments streamed into the in-memory index at once while it loads at start (SQLite read connections, DynamoDB

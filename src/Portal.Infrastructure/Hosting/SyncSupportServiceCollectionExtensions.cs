@@ -2,9 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 

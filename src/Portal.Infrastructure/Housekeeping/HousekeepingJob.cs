@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Housekeeping;
 

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Ingestion;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Import;
 

@@ -1,5 +1,5 @@
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Ingestion;
 

@@ -1,7 +1,7 @@
-using Portal.Infrastructure.Sync;
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Ingestion;
 

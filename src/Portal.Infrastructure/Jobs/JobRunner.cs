@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 using Quartz;
-using JobRunStatus = Portal.Core.Operations.JobRunStatus;
+using JobRunStatus = Portal.Core.Jobs.JobRunStatus;
 
 namespace Portal.Infrastructure.Jobs;
 

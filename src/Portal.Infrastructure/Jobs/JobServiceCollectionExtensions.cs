@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Hosting;
-using Portal.Core.Operations;
 using Quartz;
 
 namespace Portal.Infrastructure.Jobs;

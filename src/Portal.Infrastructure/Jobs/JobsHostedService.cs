@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Jobs;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Jobs;
 

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Reembedding;

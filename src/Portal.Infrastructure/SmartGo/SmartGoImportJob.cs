@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Infrastructure.Ingestion;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Ingestion;
 
 namespace Portal.Infrastructure.SmartGo;
 

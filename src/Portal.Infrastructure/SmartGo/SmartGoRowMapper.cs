@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.SmartGo;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.SmartGo;
 

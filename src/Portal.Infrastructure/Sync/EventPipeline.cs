@@ -2,11 +2,12 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
+using Portal.Core.Images;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync;

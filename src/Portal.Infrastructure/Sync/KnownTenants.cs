@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Sync;
 

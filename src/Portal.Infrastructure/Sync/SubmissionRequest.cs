@@ -1,6 +1,6 @@
-using Portal.Infrastructure.Sync.Images;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Sync;
 

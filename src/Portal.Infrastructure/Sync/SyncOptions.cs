@@ -67,7 +67,7 @@ public sealed class SyncOptions
         if (IdempotencyLease <= TimeSpan.Zero) yield return "Sync:IdempotencyLease must be positive.";
         if (LakeBatchMaxAge <= TimeSpan.Zero) yield return "Sync:LakeBatchMaxAge must be positive.";
         if (LakePollInterval <= TimeSpan.Zero) yield return "Sync:LakePollInterval must be positive.";
-        foreach (var tenant in KnownTenants.Where(t => !Portal.Core.Domain.TenantId.TryParse(t, out _)))
+        foreach (var tenant in KnownTenants.Where(t => !Portal.Core.Sales.TenantId.TryParse(t, out _)))
         {
             yield return $"Sync:KnownTenants has '{tenant}', which is not a tenant id.";
         }

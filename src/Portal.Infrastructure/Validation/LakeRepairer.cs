@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;

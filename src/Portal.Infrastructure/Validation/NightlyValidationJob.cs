@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Infrastructure.Alerts;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Alerts;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Local.Storage;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Local.Storage;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -2,12 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Validation;
 

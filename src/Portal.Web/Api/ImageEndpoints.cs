@@ -1,4 +1,4 @@
-using Portal.Core.Ports;
+using Portal.Core.Images;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Portal.Core.Application;
-using Portal.Core.Engine;
+using Portal.Core.Pricing;
+using Portal.Core.Pricing.Engine;
 using Portal.Web.Identity;
 using CalculateResult = Microsoft.AspNetCore.Http.HttpResults.Results<
-    Microsoft.AspNetCore.Http.HttpResults.Ok<Portal.Core.Engine.PricingSuggestion>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Portal.Core.Pricing.Engine.PricingSuggestion>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 

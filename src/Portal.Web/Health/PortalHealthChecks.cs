@@ -3,13 +3,13 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Identity;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Tests.Engine;
 

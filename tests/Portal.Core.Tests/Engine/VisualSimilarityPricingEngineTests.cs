@@ -1,6 +1,6 @@
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Tests.Engine;
 

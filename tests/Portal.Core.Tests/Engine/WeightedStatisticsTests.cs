@@ -1,4 +1,4 @@
-using Portal.Core.Engine;
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Core.Tests.Engine;
 

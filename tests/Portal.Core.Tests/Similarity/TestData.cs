@@ -1,5 +1,5 @@
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 
 namespace Portal.Core.Tests.Similarity;
 

@@ -1,5 +1,5 @@
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using static Portal.Core.Tests.Similarity.TestData;
 
 namespace Portal.Core.Tests.Similarity;
@@ -128,13 +128,13 @@ public sealed class TitleModelOptionTests
     [InlineData("", false)]
     public void OnlyKnownTitleModelsValidate(string model, bool valid)
     {
-        var options = new Portal.Core.Engine.PricingOptions { TitleModel = model };
+        var options = new Portal.Core.Pricing.Engine.PricingOptions { TitleModel = model };
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
 
         var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
             options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
 
         Assert.Equal(valid, ok);
-        Assert.Equal(TitleModels.Trigram, new Portal.Core.Engine.PricingOptions().TitleModel);
+        Assert.Equal(TitleModels.Trigram, new Portal.Core.Pricing.Engine.PricingOptions().TitleModel);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Core.Tests.Sync;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Json.Schema;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Xunit.Abstractions;
 

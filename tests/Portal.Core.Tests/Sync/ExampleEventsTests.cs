@@ -1,4 +1,4 @@
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Core.Tests.Sync;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Core.Tests.Sync;

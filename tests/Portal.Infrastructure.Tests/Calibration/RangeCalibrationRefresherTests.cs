@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Calibration;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Calibration;

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Tests.Calibration;
 

@@ -1,6 +1,6 @@
+using Portal.Core.Pricing.Calibration;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Calibration;
 

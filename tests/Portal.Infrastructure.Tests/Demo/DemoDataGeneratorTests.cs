@@ -1,5 +1,5 @@
+using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Demo;
 

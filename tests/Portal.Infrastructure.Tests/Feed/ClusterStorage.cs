@@ -1,12 +1,12 @@
 using Amazon.S3.Model;
 using Microsoft.Data.Sqlite;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Tests.Aws.S3;
 using Portal.Infrastructure.Tests.Worker;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Feed;

@@ -6,10 +6,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.SQS;
+using Portal.Core.Images;
 using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Tests.Sqs;
 using Portal.Infrastructure.Tests.Worker;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Feed;
 

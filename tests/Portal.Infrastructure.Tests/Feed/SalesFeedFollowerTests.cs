@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Feed;

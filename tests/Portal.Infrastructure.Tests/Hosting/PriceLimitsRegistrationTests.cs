@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Hosting;
 

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Housekeeping;
 

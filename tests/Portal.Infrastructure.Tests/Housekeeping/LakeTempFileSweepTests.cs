@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Housekeeping;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Housekeeping;
 

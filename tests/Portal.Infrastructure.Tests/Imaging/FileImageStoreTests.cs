@@ -1,5 +1,5 @@
+using Portal.Core.Images;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Portal.Core.Ports;
+using Portal.Core.Images;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Import;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Import;

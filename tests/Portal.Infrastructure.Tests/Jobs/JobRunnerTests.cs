@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Jobs;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

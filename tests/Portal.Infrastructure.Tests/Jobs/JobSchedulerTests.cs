@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Jobs;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -1,5 +1,5 @@
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Jobs;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Redrive;
 

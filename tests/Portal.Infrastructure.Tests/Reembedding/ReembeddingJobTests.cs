@@ -1,12 +1,12 @@
 using Microsoft.Data.Sqlite;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Aws.Bedrock;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Reembedding;

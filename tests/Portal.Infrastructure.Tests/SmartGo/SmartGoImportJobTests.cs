@@ -1,8 +1,7 @@
 using Npgsql;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Infrastructure.SmartGo;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.SmartGo;
 

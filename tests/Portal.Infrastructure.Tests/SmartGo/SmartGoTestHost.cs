@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Parquet;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.SmartGo;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.SmartGo;
 

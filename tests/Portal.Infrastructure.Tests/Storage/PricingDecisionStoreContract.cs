@@ -1,5 +1,5 @@
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

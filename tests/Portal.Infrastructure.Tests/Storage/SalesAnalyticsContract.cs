@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

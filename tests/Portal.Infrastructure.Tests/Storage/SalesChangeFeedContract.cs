@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 

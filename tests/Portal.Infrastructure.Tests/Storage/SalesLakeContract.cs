@@ -1,7 +1,6 @@
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

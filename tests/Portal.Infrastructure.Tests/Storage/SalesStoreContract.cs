@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 

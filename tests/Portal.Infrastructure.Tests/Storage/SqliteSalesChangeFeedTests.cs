@@ -1,6 +1,6 @@
-using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Local.Storage;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Images;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Sync;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

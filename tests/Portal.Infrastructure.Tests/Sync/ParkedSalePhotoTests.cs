@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

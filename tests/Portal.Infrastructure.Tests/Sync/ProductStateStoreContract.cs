@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -17,10 +17,10 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
     [Fact]
     public void TheKeyIsTheDocumentedString()
     {
-        var key = new IdempotencyKey(new Portal.Core.Domain.TenantId("acme"), "sale.created", "evt-42");
+        var key = new IdempotencyKey(new Portal.Core.Sales.TenantId("acme"), "sale.created", "evt-42");
 
         Assert.Equal("IDEM#acme#sale.created#evt-42", key.Value);
-        Assert.Throws<ArgumentException>(() => new IdempotencyKey(new Portal.Core.Domain.TenantId("acme"), "a#b", "e"));
+        Assert.Throws<ArgumentException>(() => new IdempotencyKey(new Portal.Core.Sales.TenantId("acme"), "a#b", "e"));
         Assert.Throws<ArgumentException>(() => new IdempotencyKey(default, "sale.created", "e"));
     }
 
@@ -31,7 +31,7 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
         using (store)
         {
             var hash = new string('c', 64);
-            var acme = new Portal.Core.Domain.TenantId("acme");
+            var acme = new Portal.Core.Sales.TenantId("acme");
             await store.TryBeginAsync(new IdempotencyKey(acme, "t", "old"), hash, Options.Lease, Ct);
             Time.Advance(Options.Expiry + TimeSpan.FromSeconds(1));
             await store.TryBeginAsync(new IdempotencyKey(acme, "t", "new"), hash, Options.Lease, Ct);

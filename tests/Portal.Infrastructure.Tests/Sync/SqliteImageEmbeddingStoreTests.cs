@@ -1,6 +1,7 @@
+using Portal.Core.Images;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -3,13 +3,14 @@ using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
-using Portal.Core.Domain;
-using Portal.Core.Similarity;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -6,13 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Infrastructure.Sync;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

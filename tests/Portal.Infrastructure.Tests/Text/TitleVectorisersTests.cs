@@ -1,5 +1,5 @@
+using Portal.Core.Pricing.Similarity;
 using Portal.Infrastructure.Local.Text;
-using Portal.Core.Similarity;
 
 namespace Portal.Infrastructure.Tests.Text;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Tests.Alerts;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -1,8 +1,7 @@
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -2,13 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -1,7 +1,7 @@
-using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

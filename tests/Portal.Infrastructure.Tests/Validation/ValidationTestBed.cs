@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

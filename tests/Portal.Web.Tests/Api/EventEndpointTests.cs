@@ -4,10 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Portal.Infrastructure.Hosting;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Hosting;
 using Portal.Web.Identity;
 using static Portal.Web.Tests.Api.EventTestSupport;
 

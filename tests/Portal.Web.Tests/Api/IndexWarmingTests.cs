@@ -4,10 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Ingestion;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using Portal.Web.Tests.Fakes;
 using Portal.Web.Tests.Security;
 

@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.JSInterop;
-using Portal.Core.Engine;
+using Portal.Core.Pricing.Engine;
 using Portal.Web.Components.Charts;
 
 namespace Portal.Web.Tests.Components;

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Core.Decisions;
-using Portal.Core.Ports;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 using Portal.Web.Components.Pages.History;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Fakes;

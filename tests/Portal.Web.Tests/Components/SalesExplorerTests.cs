@@ -1,8 +1,8 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Web.Components.Pages.Sales;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Fakes;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Tests.Components;
 

@@ -1,8 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Web.Components.Pages.Trends;
 
 namespace Portal.Web.Tests.Components;

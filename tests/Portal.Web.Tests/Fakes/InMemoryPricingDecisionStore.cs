@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Tests.Fakes;
 

@@ -1,5 +1,4 @@
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Tests.Fakes;
 

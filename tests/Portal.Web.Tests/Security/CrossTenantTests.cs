@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Fakes;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 using Portal.Core.Validation;
 
 namespace Portal.Web.Tests.Validation;

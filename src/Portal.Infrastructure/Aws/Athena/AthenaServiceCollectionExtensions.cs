@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

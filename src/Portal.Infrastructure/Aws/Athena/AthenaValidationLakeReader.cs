@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

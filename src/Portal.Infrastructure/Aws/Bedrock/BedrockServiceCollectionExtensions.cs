@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Portal.Core.Images;
 using Portal.Infrastructure.Aws.Signing;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

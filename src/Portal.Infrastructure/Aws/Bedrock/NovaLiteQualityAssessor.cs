@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

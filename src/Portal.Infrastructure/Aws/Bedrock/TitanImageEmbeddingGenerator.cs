@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Aws.Bedrock;

@@ -1,8 +1,8 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Portal.Core.Images;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.S3;
 

@@ -1,7 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Aws.S3;
 

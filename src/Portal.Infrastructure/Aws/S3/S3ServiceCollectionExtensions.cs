@@ -5,7 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.S3;
 

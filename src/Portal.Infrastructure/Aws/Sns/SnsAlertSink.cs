@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Aws.Sns;
 

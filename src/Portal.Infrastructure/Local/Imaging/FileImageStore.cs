@@ -1,4 +1,4 @@
-using Portal.Core.Ports;
+using Portal.Core.Images;
 
 namespace Portal.Infrastructure.Local.Imaging;
 

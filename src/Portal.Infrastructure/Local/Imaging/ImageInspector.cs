@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Portal.Core.Ports;
+using Portal.Core.Images;
 
 namespace Portal.Infrastructure.Local.Imaging;
 

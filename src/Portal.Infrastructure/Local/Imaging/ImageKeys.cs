@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Imaging;
 

@@ -2,8 +2,7 @@ using System.Data.Common;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

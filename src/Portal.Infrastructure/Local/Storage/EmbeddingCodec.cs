@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Parquet;
 using Parquet.Serialization;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,4 +1,4 @@
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

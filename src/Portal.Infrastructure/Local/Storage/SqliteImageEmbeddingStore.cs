@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Portal.Core.Application;
+using Portal.Core.Images;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;

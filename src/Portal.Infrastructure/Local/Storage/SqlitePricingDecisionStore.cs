@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;

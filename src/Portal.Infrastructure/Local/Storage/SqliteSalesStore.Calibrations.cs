@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Calibration;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Local.Storage;
 

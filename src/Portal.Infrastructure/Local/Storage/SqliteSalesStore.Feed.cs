@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

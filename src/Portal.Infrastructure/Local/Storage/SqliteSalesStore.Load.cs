@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Local.Storage;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Local.Storage;
 

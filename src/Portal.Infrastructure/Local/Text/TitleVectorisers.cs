@@ -1,4 +1,4 @@
-using Portal.Core.Similarity;
+using Portal.Core.Pricing.Similarity;
 
 namespace Portal.Infrastructure.Local.Text;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Sync.Images;

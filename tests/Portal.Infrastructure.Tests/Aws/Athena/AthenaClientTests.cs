@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
@@ -341,7 +341,7 @@ public sealed class AthenaClientTests : IAsyncLifetime
 
         Assert.IsType<AthenaSalesAnalytics>(athena.Analytics);
         Assert.IsType<Portal.Infrastructure.Aws.Athena.AthenaValidationLakeReader>(athena.LakeReader);
-        Assert.Equal(10, await athena.Analytics.CountRowsAsync(new Portal.Core.Domain.TenantId("acme"), Ct));
+        Assert.Equal(10, await athena.Analytics.CountRowsAsync(new Portal.Core.Sales.TenantId("acme"), Ct));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -1,6 +1,6 @@
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Ports;
 using Portal.Testing.Aws.Athena;
 
 namespace Portal.Infrastructure.Tests.Aws.Athena;

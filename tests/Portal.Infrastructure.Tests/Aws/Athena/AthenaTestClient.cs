@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 
@@ -33,7 +33,7 @@ internal sealed class AthenaTestClient : IAsyncDisposable
         FakeAthenaServer server,
         IDictionary<string, string?>? settings = null,
         AwsSigningCredentials? credentials = null,
-        Func<CancellationToken, Task<IReadOnlyList<Portal.Core.Domain.TenantId>>>? tenants = null)
+        Func<CancellationToken, Task<IReadOnlyList<Portal.Core.Sales.TenantId>>>? tenants = null)
     {
         var values = new Dictionary<string, string?>
         {

@@ -1,12 +1,11 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
-using Portal.Core.Validation;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;

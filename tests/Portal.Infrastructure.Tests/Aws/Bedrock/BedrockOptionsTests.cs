@@ -1,10 +1,10 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Engine;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 

@@ -3,15 +3,15 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portal.Core.Images;
+using Portal.Core.Jobs;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Operations;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Bedrock;
 

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Images;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Local.Imaging;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

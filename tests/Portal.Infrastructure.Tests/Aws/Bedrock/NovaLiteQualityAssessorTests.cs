@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Pricing.Similarity;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Local.Imaging;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
-using Portal.Core.Similarity;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

@@ -1,5 +1,5 @@
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 

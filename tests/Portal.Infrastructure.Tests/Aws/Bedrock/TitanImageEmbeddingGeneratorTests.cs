@@ -243,7 +243,7 @@ public sealed class TitanImageEmbeddingGeneratorTests(FakeBedrockFixture fixture
         return ImagingTestData.Encode(bitmap, SKEncodedImageFormat.Png);
     }
 
-    internal static Portal.Core.Ports.ImageUpload Upload(byte[] jpeg, int width, int height) =>
+    internal static Portal.Core.Images.ImageUpload Upload(byte[] jpeg, int width, int height) =>
         new(jpeg, "image/jpeg", width, height, Sha256(jpeg));
 
     internal static string Sha256(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));

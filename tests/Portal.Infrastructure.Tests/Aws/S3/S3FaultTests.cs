@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 

@@ -3,9 +3,9 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Images;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Tests.Imaging;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.S3;

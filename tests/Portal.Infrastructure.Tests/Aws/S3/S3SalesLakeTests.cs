@@ -1,7 +1,7 @@
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.S3;
@@ -48,7 +48,7 @@ public sealed class S3SalesLakeTests(S3rverFixture s3rver) : SalesLakeContract, 
     {
         var rows = new[]
         {
-            new LakeRow(Sale("acme", "a", 10m, Utc(2025, 1, 3)), new Portal.Core.Domain.StoredEmbedding("resnet18-onnx-v1", [0.25f, 0.5f, -1f])),
+            new LakeRow(Sale("acme", "a", 10m, Utc(2025, 1, 3)), new Portal.Core.Sales.StoredEmbedding("resnet18-onnx-v1", [0.25f, 0.5f, -1f])),
             new LakeRow(Sale("acme", "b", 19.99m, Utc(2025, 1, 4)), null),
         };
         var folder = Path.Combine(ScratchDirectory, "folder-lake");

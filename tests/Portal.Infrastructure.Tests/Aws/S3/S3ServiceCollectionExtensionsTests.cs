@@ -3,9 +3,10 @@ using Amazon.S3;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.S3;
-using Portal.Core.Ports;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.S3;

@@ -5,11 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Aws.Sns;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Sns;
 

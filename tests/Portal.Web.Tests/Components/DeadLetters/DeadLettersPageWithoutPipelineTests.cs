@@ -2,10 +2,10 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 using Portal.Web.Components.Pages.DeadLetters;
 using Portal.Web.Identity;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync.Redrive;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 using Portal.Web.Components.Pages.DeadLetters;
 
 namespace Portal.Web.Tests.Components.DeadLetters;

@@ -3,9 +3,9 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Portal.Core.Application;
-using Portal.Core.Decisions;
-using Portal.Core.Engine;
+using Portal.Core.Pricing;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Pricing.Engine;
 using Portal.Web.Components.Pages.Price;
 using PricePage = Portal.Web.Components.Pages.Price.Price;
 

@@ -1,6 +1,6 @@
-using Portal.Core.Application;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
+using Portal.Core.Pricing;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 using Portal.Web.Components.Pages.Price;
 
 namespace Portal.Web.Tests.Components.Price;
@@ -191,7 +191,7 @@ public sealed class PriceWorkbenchStateTests
         state.BeginSaving();
         Assert.True(state.Saving);
 
-        state.DecisionSaved(new Portal.Core.Decisions.PricingDecision
+        state.DecisionSaved(new Portal.Core.Pricing.Decisions.PricingDecision
         {
             DecisionId = "d1", Tenant = Tenant, UserName = "analyst", DecidedAt = Now, Category = "shoes", Condition = "very_good",
             ImageKeys = [], SuggestedPrice = 120m, RangeLow = 100m, RangeHigh = 140m, Confidence = 0.7, FinalPrice = 110m, Currency = "EUR",

@@ -1,8 +1,8 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Portal.Core.Application;
-using Portal.Core.Similarity;
+using Portal.Core.Pricing;
+using Portal.Core.Pricing.Similarity;
 using PricePage = Portal.Web.Components.Pages.Price.Price;
 
 namespace Portal.Web.Tests.Components.Price;

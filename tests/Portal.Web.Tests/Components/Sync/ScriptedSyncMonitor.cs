@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Web.Tests.Components.Sync;

@@ -3,10 +3,9 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Local.Storage;
 using Portal.Web.Components.Pages.Sync;
 using Portal.Web.Identity;
 

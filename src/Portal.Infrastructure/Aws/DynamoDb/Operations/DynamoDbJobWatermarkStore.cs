@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;

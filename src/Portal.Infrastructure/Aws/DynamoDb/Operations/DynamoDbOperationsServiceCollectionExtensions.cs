@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Portal.Core.Decisions;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Pricing.Decisions;
 using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Domain;
-using Portal.Core.Operations;
+using Portal.Core.Jobs;
+using Portal.Core.Sales;
 using Portal.Core.Validation;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 

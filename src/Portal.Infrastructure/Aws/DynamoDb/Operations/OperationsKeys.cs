@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
 

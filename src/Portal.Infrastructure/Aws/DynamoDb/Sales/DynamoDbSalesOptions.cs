@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Portal.Core.Domain;
+using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Ports;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2.Model;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

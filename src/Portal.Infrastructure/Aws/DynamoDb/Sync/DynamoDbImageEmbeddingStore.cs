@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Infrastructure.Local.Storage;
-using Portal.Core.Application;
+using Portal.Core.Images;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Local.Storage;
 using static Portal.Infrastructure.Aws.DynamoDb.Sync.SyncAttributes;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sync;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Images;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sync;

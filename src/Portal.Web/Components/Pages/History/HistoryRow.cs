@@ -1,5 +1,5 @@
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.History;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Portal.Core.Engine;
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

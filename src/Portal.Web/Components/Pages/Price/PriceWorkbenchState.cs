@@ -1,7 +1,7 @@
-using Portal.Core.Application;
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
+using Portal.Core.Pricing;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Price;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using Portal.Core.Decisions;
-using Portal.Core.Domain;
-using Portal.Core.Engine;
-using Portal.Core.Ports;
+using Portal.Core.Images;
+using Portal.Core.Pricing.Decisions;
+using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Price;
 

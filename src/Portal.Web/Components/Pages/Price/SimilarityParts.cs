@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Core.Engine;
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 

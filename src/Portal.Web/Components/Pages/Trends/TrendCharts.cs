@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Trends;
 

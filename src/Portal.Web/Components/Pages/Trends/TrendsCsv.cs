@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Portal.Core.Ports;
+using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Trends;
 

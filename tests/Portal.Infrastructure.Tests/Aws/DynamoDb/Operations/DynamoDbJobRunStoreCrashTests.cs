@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Operations;
 

@@ -1,6 +1,6 @@
+using Portal.Core.Jobs;
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Tests.Jobs;
-using Portal.Core.Operations;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Operations;
 

@@ -1,6 +1,6 @@
+using Portal.Core.Pricing.Decisions;
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Decisions;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Operations;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
-using Portal.Core.Domain;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

@@ -1,6 +1,6 @@
+using Portal.Core.Pricing.Calibration;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Calibration;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

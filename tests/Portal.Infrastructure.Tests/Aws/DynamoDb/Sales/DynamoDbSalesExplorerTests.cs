@@ -1,6 +1,6 @@
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Ports;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

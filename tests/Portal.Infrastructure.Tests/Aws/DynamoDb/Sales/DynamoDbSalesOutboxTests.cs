@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2.Model;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Core.Domain;
-using Portal.Core.Ports;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2.Model;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 

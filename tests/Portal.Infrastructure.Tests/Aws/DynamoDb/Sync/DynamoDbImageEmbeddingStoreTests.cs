@@ -1,7 +1,8 @@
 using Amazon.DynamoDBv2.Model;
+using Portal.Core.Images;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
 

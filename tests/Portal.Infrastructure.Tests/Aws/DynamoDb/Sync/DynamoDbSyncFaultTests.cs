@@ -2,11 +2,11 @@ using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Sync;
-using Portal.Core.Domain;
-using Portal.Core.Sync;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sync;
