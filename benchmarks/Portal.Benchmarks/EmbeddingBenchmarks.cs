@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Portal.Infrastructure.Demo;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 
 namespace Portal.Benchmarks;
 

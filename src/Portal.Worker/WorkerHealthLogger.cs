@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sqs;
 
 namespace Portal.Worker;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sqs;
 using Portal.Infrastructure.Sync;
 
 namespace Portal.Worker;

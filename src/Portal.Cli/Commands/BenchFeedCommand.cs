@@ -8,7 +8,6 @@ using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Ingestion;
-using Portal.Infrastructure.Local.Storage;
 
 namespace Portal.Cli.Commands;
 

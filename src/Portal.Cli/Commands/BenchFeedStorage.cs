@@ -10,7 +10,7 @@ using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 
 namespace Portal.Cli.Commands;
 

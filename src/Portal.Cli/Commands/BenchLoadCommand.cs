@@ -9,8 +9,8 @@ using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Ingestion;
-using Portal.Infrastructure.Local.Storage;
 
 namespace Portal.Cli.Commands;
 

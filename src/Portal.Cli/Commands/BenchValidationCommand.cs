@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Validation;
 using Spectre.Console;
 

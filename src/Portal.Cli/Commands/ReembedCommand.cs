@@ -6,7 +6,7 @@ using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.Bedrock;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Reembedding;
 
 namespace Portal.Cli.Commands;

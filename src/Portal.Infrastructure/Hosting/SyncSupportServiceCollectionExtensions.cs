@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Hosting;

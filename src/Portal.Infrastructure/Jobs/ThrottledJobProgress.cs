@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Portal.Core.Jobs;
+using Portal.Infrastructure.Hosting.Jobs;
 
 namespace Portal.Infrastructure.Jobs;
 

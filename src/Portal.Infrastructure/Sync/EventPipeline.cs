@@ -6,7 +6,7 @@ using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Sync;

@@ -1,5 +1,6 @@
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Sync;

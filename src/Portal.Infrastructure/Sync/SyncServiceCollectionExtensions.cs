@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Sync;

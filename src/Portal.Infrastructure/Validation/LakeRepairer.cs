@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 
 namespace Portal.Infrastructure.Validation;
 

@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 
 namespace Portal.Infrastructure.Validation;
 
@@ -198,7 +200,7 @@ public sealed class SalesValidator : IDisposable
         }
         else
         {
-            Local.Storage.EmbeddingCodec.TryDecode(row.Model, row.Dimension, row.Embedding, out var decoded);
+            Formats.EmbeddingCodec.TryDecode(row.Model, row.Dimension, row.Embedding, out var decoded);
             sumOfSquares = TensorPrimitives.SumOfSquares<float>(decoded!.Vector);
         }
 

@@ -6,8 +6,10 @@ using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Http;
 
 namespace Portal.Infrastructure.Validation;
 

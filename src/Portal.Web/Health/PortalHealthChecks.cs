@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Ingestion;
-using Portal.Infrastructure.Local.Imaging;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;

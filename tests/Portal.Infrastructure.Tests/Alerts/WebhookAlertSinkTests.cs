@@ -4,6 +4,7 @@ using System.Text.Json;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Alerts;

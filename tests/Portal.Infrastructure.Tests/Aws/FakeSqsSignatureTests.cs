@@ -1,7 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.SQS;
-using Portal.Infrastructure.Sqs;
+using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Tests.Sqs;
 
 namespace Portal.Infrastructure.Tests.Aws;

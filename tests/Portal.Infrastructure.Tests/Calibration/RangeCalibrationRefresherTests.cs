@@ -5,7 +5,7 @@ using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Calibration;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Calibration;

@@ -1,5 +1,5 @@
 using Portal.Core.Pricing.Calibration;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Calibration;

@@ -4,7 +4,7 @@ using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Aws.S3;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Tests.Aws.S3;
 using Portal.Infrastructure.Tests.Worker;
 using Portal.Testing.Aws;

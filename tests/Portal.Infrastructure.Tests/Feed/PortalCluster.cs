@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Portal.Core.Images;
-using Portal.Infrastructure.Sqs;
+using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Tests.Sqs;
 using Portal.Infrastructure.Tests.Worker;
 

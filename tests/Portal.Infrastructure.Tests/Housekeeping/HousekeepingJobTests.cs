@@ -3,8 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Housekeeping;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Housekeeping;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Housekeeping;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
+using Portal.Infrastructure.Embedded.Housekeeping;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Housekeeping;
-using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
 

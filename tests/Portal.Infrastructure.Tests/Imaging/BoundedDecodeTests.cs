@@ -1,5 +1,6 @@
 using Portal.Infrastructure.Demo;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Imaging;

@@ -1,5 +1,5 @@
 using Portal.Core.Images;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

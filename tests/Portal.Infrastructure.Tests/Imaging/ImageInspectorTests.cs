@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Portal.Core.Images;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Imaging;

@@ -1,5 +1,5 @@
 using Portal.Core.Images;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Imaging;

@@ -1,4 +1,4 @@
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

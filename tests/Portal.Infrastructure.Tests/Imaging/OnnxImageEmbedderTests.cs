@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
 
 namespace Portal.Infrastructure.Tests.Imaging;
 

@@ -183,12 +183,12 @@ public sealed class SalesImporterTests : IDisposable
         Assert.NotNull(sale.Sale.ImageKey);
         Assert.NotNull(sale.Embedding);
         Assert.Equal(2, sale.MorePhotos.Count);
-        Assert.All(sale.MorePhotos, p => Assert.Equal((Portal.Infrastructure.Local.Imaging.OnnxImageEmbedder.ModelIdValue, 512), (p.ModelId, p.Dimension)));
+        Assert.All(sale.MorePhotos, p => Assert.Equal((Portal.Infrastructure.Embedded.Imaging.OnnxImageEmbedder.ModelIdValue, 512), (p.ModelId, p.Dimension)));
         Assert.NotEqual(sale.Embedding.Vector, sale.MorePhotos[0].Vector);
 
         // The index finds the sale through its third photo, and returns it once.
         var index = _host.Services.GetRequiredService<ISalesIndex>();
-        var hits = index.Search(new TenantId("shop-1"), "shoes", Portal.Infrastructure.Local.Imaging.OnnxImageEmbedder.ModelIdValue, VectorMath.Normalize(sale.MorePhotos[1].Vector), SearchFilter.None, 10, -1f);
+        var hits = index.Search(new TenantId("shop-1"), "shoes", Portal.Infrastructure.Embedded.Imaging.OnnxImageEmbedder.ModelIdValue, VectorMath.Normalize(sale.MorePhotos[1].Vector), SearchFilter.None, 10, -1f);
         var hit = Assert.Single(hits);
         Assert.Equal(1f, hit.Similarity, 4);
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Jobs;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Hosting.Jobs;
 using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;

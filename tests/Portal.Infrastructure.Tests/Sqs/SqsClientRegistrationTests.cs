@@ -2,7 +2,7 @@ using Amazon.SQS;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Portal.Infrastructure.Sqs;
+using Portal.Infrastructure.Aws.Sqs;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 

@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Infrastructure.Sqs;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Aws.Sqs;
 
 namespace Portal.Infrastructure.Tests.Sqs;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Infrastructure.Sqs;
-using Portal.Infrastructure.Tests.Storage;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Aws.Sqs;
+using Portal.Infrastructure.Tests.Storage;
 using Portal.Worker;
 
 namespace Portal.Infrastructure.Tests.Sqs;

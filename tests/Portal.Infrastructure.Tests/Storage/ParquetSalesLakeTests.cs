@@ -1,5 +1,5 @@
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

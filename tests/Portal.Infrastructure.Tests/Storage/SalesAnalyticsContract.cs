@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;

@@ -1,6 +1,6 @@
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 
 namespace Portal.Infrastructure.Tests.Storage;
 

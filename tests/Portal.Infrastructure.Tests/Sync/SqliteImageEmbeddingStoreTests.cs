@@ -1,6 +1,6 @@
 using Portal.Core.Images;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Sync;

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Portal.Infrastructure.Local.Storage;
-using Portal.Infrastructure.Tests.Storage;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Embedded.Sqlite;
+using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

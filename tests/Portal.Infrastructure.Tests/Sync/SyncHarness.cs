@@ -7,8 +7,10 @@ using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
 

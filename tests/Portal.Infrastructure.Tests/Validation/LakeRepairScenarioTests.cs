@@ -4,6 +4,7 @@ using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Alerts;
 using Portal.Infrastructure.Validation;
 

@@ -1,6 +1,7 @@
+using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
-using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

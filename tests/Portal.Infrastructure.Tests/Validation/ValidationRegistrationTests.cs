@@ -7,6 +7,7 @@ using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
 

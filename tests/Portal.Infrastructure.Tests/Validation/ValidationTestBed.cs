@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Alerts;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
 

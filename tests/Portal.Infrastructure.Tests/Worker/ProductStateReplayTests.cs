@@ -1,7 +1,7 @@
-using Portal.Infrastructure.Local.Storage;
+using Portal.Core.Sync;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Sync;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Tests.Worker;
 

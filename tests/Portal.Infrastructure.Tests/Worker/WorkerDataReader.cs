@@ -1,7 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Microsoft.Data.Sqlite;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 
 namespace Portal.Infrastructure.Tests.Worker;
 

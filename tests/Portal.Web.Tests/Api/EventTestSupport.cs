@@ -8,8 +8,8 @@ using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Local.Storage;
 using Portal.Infrastructure.Sync;
 
 namespace Portal.Web.Tests.Api;

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
+using Portal.Infrastructure.Embedded.Sqlite;
+using Portal.Infrastructure.Hosting.Jobs;
 using Portal.Infrastructure.Jobs;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Components;

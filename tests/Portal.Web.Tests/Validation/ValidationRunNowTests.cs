@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded.Sqlite;
+using Portal.Infrastructure.Hosting.Jobs;
 using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.Validation;
 using Portal.Web.Components.Pages.Validation;

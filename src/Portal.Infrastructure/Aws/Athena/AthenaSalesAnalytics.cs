@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

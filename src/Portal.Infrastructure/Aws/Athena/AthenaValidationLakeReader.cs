@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Aws.Athena;

@@ -1,4 +1,4 @@
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Aws.Bedrock;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

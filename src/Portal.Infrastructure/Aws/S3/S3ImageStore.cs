@@ -2,7 +2,8 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Images;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Embedded.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 
 namespace Portal.Infrastructure.Aws.S3;
 

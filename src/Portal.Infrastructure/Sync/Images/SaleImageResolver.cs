@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Http;
 
 namespace Portal.Infrastructure.Sync.Images;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;

@@ -3,7 +3,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Validation;
 using Portal.Testing.Aws;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Tests.Aws.Athena;
 

@@ -5,8 +5,8 @@ using Portal.Core.Sync;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Aws.Signing;
-using Portal.Infrastructure.Local.Imaging;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
+using Portal.Infrastructure.Formats.Imaging;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

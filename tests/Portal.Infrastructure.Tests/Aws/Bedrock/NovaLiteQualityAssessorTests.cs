@@ -4,7 +4,7 @@ using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;
-using Portal.Infrastructure.Local.Imaging;
+using Portal.Infrastructure.Formats.Imaging;
 using Portal.Testing.Aws.Bedrock;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;

@@ -141,7 +141,7 @@ public sealed class S3ImageStoreTests(S3rverFixture s3rver) : ImageStoreContract
         var folder = Directory.CreateTempSubdirectory("portal-images-").FullName;
         try
         {
-            var fileKey = await new Portal.Infrastructure.Local.Imaging.FileImageStore(new() { RootDirectory = folder }).SaveAsync("acme", bytes, "image/jpeg", CancellationToken.None);
+            var fileKey = await new Portal.Infrastructure.Embedded.Imaging.FileImageStore(new() { RootDirectory = folder }).SaveAsync("acme", bytes, "image/jpeg", CancellationToken.None);
 
             Assert.Equal(fileKey, await _store.SaveAsync("acme", bytes, "image/jpeg", CancellationToken.None));
         }

@@ -1,6 +1,6 @@
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.S3;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Tests.Storage;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Web.Components.Pages.DeadLetters;
 using Portal.Web.Identity;

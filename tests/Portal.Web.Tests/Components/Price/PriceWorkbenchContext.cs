@@ -11,8 +11,9 @@ using Portal.Core.Pricing.Decisions;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Imaging;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Imaging;
+using Portal.Infrastructure.Embedded.Sqlite;
+using Portal.Infrastructure.Formats.Imaging;
 using Portal.Web.Components.Pages.Price;
 using Portal.Web.Identity;
 

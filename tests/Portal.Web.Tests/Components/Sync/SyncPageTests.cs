@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Web.Components.Pages.Sync;
 using Portal.Web.Identity;
 

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

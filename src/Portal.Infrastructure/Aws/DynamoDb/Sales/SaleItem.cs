@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;

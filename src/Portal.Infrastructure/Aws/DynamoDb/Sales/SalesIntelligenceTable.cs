@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Images;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sync.SyncAttributes;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sync;

@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
-using Portal.Infrastructure.Local.Storage;
+using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
