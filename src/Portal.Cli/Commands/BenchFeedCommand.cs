@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Jobs;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
+using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Feed;
-using Portal.Infrastructure.Ingestion;
 
 namespace Portal.Cli.Commands;
 

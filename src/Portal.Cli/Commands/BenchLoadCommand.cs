@@ -10,7 +10,6 @@ using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Ingestion;
 
 namespace Portal.Cli.Commands;
 

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Core.Images;
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.SmartGo;
 using SkiaSharp;
 
@@ -54,7 +54,8 @@ internal static class BenchSmartGoCommand
             var job = new SmartGoImportJob(
                 Options.Create(new SmartGoOptions { ConnectionString = source, BatchSize = batchSize, Tenants = [Tenant] }),
                 services.GetRequiredService<IOptions<PriceLimits>>(), services.GetRequiredService<ISalesStore>(), services.GetRequiredService<SalesWriter>(), services.GetRequiredService<ISaleImageResolver>(),
-                services.GetRequiredService<IJobWatermarkStore>(), services.GetRequiredService<TimeProvider>(), NullLogger<SmartGoImportJob>.Instance);
+                services.GetRequiredService<IJobWatermarkStore>(), (connection, timeout) => new SmartGoSource(connection, timeout),
+                services.GetRequiredService<TimeProvider>(), NullLogger<SmartGoImportJob>.Instance);
             clock.Restart();
             var result = await job.RunAsync(new JobContext(Guid.NewGuid(), "bench", new Progress<JobProgress>()), cancellationToken);
             var elapsed = clock.Elapsed;

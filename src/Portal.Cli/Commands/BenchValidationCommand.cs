@@ -3,7 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
+using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Validation;
@@ -52,7 +53,7 @@ internal static class BenchValidationCommand
             AnsiConsole.MarkupLine($"Generated {count:N0} sales (512-d embeddings) in {generate.Elapsed.TotalSeconds:0.0} s under {Markup.Escape(folder)}");
 
             var sources = new ValidationSources(database, lakeRoot, storeOptions.RetentionPeriod);
-            using var validator = new SalesValidator(sources, new ValidationOptions(), time);
+            using var validator = EmbeddedValidation.CreateValidator(sources, new ValidationOptions(), time);
             using var reports = new SqliteValidationReportStore(database);
             var job = new NightlyValidationJob(validator, reports, new AlertPublisher([], NullLogger<AlertPublisher>.Instance), time);
             var timed = Stopwatch.StartNew();

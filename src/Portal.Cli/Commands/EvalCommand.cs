@@ -1,12 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Portal.Core.Imports;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Import;
-using Portal.Infrastructure.Ingestion;
-using Portal.Infrastructure.Local.Text;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

@@ -1,4 +1,4 @@
-using Portal.Infrastructure.Import;
+using Portal.Core.Imports;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

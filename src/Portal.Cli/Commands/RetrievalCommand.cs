@@ -1,4 +1,4 @@
-using Portal.Infrastructure.Evaluation;
+using Portal.Core.Pricing.Evaluation;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Ingestion;
 
 namespace Portal.Infrastructure.Demo;
 

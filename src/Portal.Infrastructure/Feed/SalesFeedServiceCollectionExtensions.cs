@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
+using Portal.Core.Sales.Feed;
 
 namespace Portal.Infrastructure.Feed;
 

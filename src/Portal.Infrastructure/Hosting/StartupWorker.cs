@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Infrastructure.Calibration;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
-using Portal.Infrastructure.Ingestion;
 
 namespace Portal.Infrastructure.Hosting;
 

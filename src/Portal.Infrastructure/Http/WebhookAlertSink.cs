@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Portal.Core.Jobs;
-using Portal.Infrastructure.Alerts;
 
 namespace Portal.Infrastructure.Http;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 
@@ -19,6 +20,7 @@ public static class SmartGoServiceCollectionExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || IsConnectionString(o.ConnectionString),
                 "SmartGo:ConnectionString is not a valid Npgsql connection string.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<SmartGoSourceFactory>((connectionString, commandTimeout) => new SmartGoSource(connectionString, commandTimeout));
         builder.Services.AddSingleton<IPortalJob, SmartGoImportJob>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using Npgsql;
+using Portal.Core.Imports.SmartGo;
 
 namespace Portal.Infrastructure.SmartGo;
 
@@ -8,7 +9,7 @@ namespace Portal.Infrastructure.SmartGo;
 /// and every batch runs in an explicit <c>READ ONLY</c> transaction. Keyset pagination on <c>(sold_at, sale_id)</c>,
 /// which the source indexes, so each batch is an index range scan however far the import has got.
 /// </summary>
-public sealed class SmartGoSource : IAsyncDisposable
+public sealed class SmartGoSource : ISmartGoSource
 {
     private const string Columns =
         "sale_id, sold_at, tenant_id, product_id, category, brand, condition, title, description, sold_price, currency, image_key, image_url";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 
 namespace Portal.Infrastructure.Sync;

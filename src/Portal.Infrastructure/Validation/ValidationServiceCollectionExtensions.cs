@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Alerts;
+using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
+using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Ingestion;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;

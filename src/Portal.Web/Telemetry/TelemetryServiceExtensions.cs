@@ -1,4 +1,6 @@
 using OpenTelemetry.Metrics;
+using Portal.Core.Sales.Feed;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Sync;
 

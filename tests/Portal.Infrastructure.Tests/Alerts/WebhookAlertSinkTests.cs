@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Storage;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
 

@@ -5,7 +5,6 @@ using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Calibration;
 using Portal.Infrastructure.Tests.Hosting;
 using Portal.Infrastructure.Tests.Storage;
 

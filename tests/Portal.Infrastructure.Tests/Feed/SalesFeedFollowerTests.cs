@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Jobs;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
+using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Feed;
-using Portal.Infrastructure.Ingestion;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Validation;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;

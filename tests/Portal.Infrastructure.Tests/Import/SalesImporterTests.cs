@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Imports;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Import;
 using SkiaSharp;
 
 namespace Portal.Infrastructure.Tests.Import;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -5,7 +5,6 @@ using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

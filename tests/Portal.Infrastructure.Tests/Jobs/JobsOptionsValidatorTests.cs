@@ -1,5 +1,4 @@
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

@@ -1,6 +1,5 @@
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Tests.Jobs;
 

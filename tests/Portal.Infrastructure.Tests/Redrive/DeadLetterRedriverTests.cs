@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Sync.Redrive;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Tests.Storage;

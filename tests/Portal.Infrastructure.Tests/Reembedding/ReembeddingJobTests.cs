@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Portal.Core.Images;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;

@@ -1,3 +1,4 @@
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Sales;
 using Portal.Infrastructure.SmartGo;
 

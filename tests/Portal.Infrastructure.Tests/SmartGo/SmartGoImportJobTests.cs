@@ -1,4 +1,5 @@
 using Npgsql;
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Infrastructure.SmartGo;

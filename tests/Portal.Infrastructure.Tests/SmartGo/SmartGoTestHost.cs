@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Parquet;
 using Portal.Core.Images;
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Sync;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;

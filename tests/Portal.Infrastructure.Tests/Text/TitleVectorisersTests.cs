@@ -1,5 +1,4 @@
 using Portal.Core.Pricing.Similarity;
-using Portal.Infrastructure.Local.Text;
 
 namespace Portal.Infrastructure.Tests.Text;
 

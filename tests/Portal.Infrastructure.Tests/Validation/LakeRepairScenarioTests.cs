@@ -3,7 +3,6 @@ using System.Text.Json;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Alerts;
 using Portal.Infrastructure.Validation;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Storage;

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
+using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
@@ -24,11 +25,11 @@ internal sealed class ValidationTestBed : IDisposable
         Lake = new ParquetSalesLake(new LakeOptions { RootDirectory = LakeRoot }, Time);
         Sources = new ValidationSources(database, LakeRoot, new SqliteStoreOptions { DatabasePath = database }.RetentionPeriod);
         Reports = new SqliteValidationReportStore(database);
-        Validator = new SalesValidator(Sources, options ?? new ValidationOptions(), Time);
+        Validator = EmbeddedValidation.CreateValidator(Sources, options ?? new ValidationOptions(), Time);
         Sinks.Add(new RecordingAlertSink());
         Sinks.AddRange(sinks ?? []);
         Job = new NightlyValidationJob(Validator, Reports, new AlertPublisher(Sinks, NullLogger<AlertPublisher>.Instance), Time);
-        Repairer = new LakeRepairer(Sources, Lake, Reports, Time);
+        Repairer = EmbeddedValidation.CreateRepairer(Sources, Lake, Reports, Time);
     }
 
     public FakeTimeProvider Time { get; }

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Core.Sales;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
-using Portal.Infrastructure.Ingestion;
 using Portal.Web.Tests.Fakes;
 using Portal.Web.Tests.Security;
 

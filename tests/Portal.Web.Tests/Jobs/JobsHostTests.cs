@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Jobs;
 using Portal.Infrastructure.SmartGo;
 using Portal.Web.Identity;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Jobs;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Components;
 using JobsPage = Portal.Web.Components.Pages.Jobs.Jobs;

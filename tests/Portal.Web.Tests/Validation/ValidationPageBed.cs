@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
+using Portal.Core.Validation;
+using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Validation;
@@ -24,9 +25,9 @@ internal sealed class ValidationPageBed : IDisposable
         Lake = new ParquetSalesLake(new LakeOptions { RootDirectory = LakeRoot }, Time);
         var sources = new ValidationSources(database, LakeRoot, TimeSpan.FromDays(730));
         Reports = new SqliteValidationReportStore(database);
-        Validator = new SalesValidator(sources, new ValidationOptions(), Time);
+        Validator = EmbeddedValidation.CreateValidator(sources, new ValidationOptions(), Time);
         Job = new NightlyValidationJob(Validator, Reports, new AlertPublisher([], NullLogger<AlertPublisher>.Instance), Time);
-        Repairer = new LakeRepairer(sources, Lake, Reports, Time);
+        Repairer = EmbeddedValidation.CreateRepairer(sources, Lake, Reports, Time);
     }
 
     public FakeTimeProvider Time { get; }

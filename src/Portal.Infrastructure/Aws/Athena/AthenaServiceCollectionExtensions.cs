@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Validation;
 

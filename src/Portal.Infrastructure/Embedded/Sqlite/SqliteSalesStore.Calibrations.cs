@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Portal.Core.Pricing.Calibration;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Calibration;
+using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

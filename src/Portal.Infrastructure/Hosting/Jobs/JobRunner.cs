@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
-using Portal.Infrastructure.Jobs;
 using Quartz;
 using JobRunStatus = Portal.Core.Jobs.JobRunStatus;
 

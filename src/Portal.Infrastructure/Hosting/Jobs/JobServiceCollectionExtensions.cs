@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Jobs;
 using Quartz;
 
 namespace Portal.Infrastructure.Hosting.Jobs;

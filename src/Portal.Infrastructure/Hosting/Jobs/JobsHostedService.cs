@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
-using Portal.Infrastructure.Jobs;
 
 namespace Portal.Infrastructure.Hosting.Jobs;
 

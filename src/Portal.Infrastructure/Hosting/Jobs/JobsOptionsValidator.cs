@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Portal.Infrastructure.Jobs;
 using Quartz;
 
 namespace Portal.Infrastructure.Hosting.Jobs;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Core.Sync.Redrive;
 
 namespace Portal.Infrastructure.Sync.Redrive;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Engine;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Validation;
 

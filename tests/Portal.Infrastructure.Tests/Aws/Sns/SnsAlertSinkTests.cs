@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Aws.Signing;
 using Portal.Infrastructure.Aws.Sns;
 using Portal.Testing.Aws;

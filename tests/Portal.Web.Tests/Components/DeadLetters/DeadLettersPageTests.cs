@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Sync.Redrive;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Sync.Redrive;
 using Portal.Web.Components.Pages.DeadLetters;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Validation;
 

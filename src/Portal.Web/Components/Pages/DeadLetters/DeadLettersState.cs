@@ -1,5 +1,6 @@
-using Portal.Infrastructure.Sync.Redrive;
 using Portal.Core.Sync;
+using Portal.Core.Sync.Redrive;
+using Portal.Infrastructure.Sync.Redrive;
 
 namespace Portal.Web.Components.Pages.DeadLetters;
 

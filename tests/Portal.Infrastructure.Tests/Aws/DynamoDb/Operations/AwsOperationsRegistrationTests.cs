@@ -6,7 +6,6 @@ using Portal.Core.Jobs;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Alerts;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Operations;
 using Portal.Infrastructure.Aws.Sns;

@@ -2,6 +2,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
+using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Sync;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;

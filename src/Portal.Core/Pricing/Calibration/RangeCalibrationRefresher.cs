@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Pricing.Calibration;
+using Portal.Core.Pricing.Engine;
+
+namespace Portal.Core.Pricing.Calibration;
+
+/// <summary>
+/// Keeps a pricing host's <see cref="RangeCalibrations"/> in step with the store: every <see cref="PricingOptions.CalibrationRefreshInterval"/>
+/// it reads the persisted calibrations (a few rows, one per tenant and currency) and takes each that is newer than its own,
+/// so the nightly refit on the job host reaches every portal.
+/// </summary>
+public sealed partial class RangeCalibrationRefresher(
+    IRangeCalibrationStore store,
+    RangeCalibrations calibrations,
+    IOptions<PricingOptions> options,
+    TimeProvider time,
+    ILogger<RangeCalibrationRefresher> logger) : BackgroundService
+{
+    /// <summary>Takes every persisted calibration newer than the one held; returns how many were taken.</summary>
+    public async Task<int> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        foreach (var persisted in await store.GetCalibrationsAsync(cancellationToken))
+        {
+            if (calibrations.TryApplyNewer(persisted.Tenant, persisted.Currency, persisted.Calibration, persisted.CalibratedAt))
+            {
+                taken++;
+                LogTaken(logger, persisted.Tenant.Value, persisted.Currency, persisted.CalibratedAt);
+            }
+        }
+
+        return taken;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CalibrationRefreshInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await RefreshAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The ranges held stay in use; the next tick tries again.
+                    LogRefreshFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ranges of tenant {Tenant} in {Currency} refreshed from the store (fitted {CalibratedAt:o})")]
+    private static partial void LogTaken(ILogger logger, string tenant, string currency, DateTimeOffset calibratedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the persisted range calibrations failed; the ranges held stay until the next try")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}
