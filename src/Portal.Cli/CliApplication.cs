@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Embedded;
 using Portal.Cli.Commands;
 using Portal.Infrastructure.Hosting;
 using Spectre.Console;
@@ -85,13 +87,13 @@ internal static class CliApplication
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (dataDirectory is not null)
         {
-            builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.DataDirectory)}"] = dataDirectory;
+            builder.Configuration[$"{EmbeddedStorageOptions.SectionName}:{nameof(EmbeddedStorageOptions.DataDirectory)}"] = dataDirectory;
         }
 
-        builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.SeedDemoData)}"] = "false";
+        builder.Configuration[$"{DemoOptions.SectionName}:{nameof(DemoOptions.SeedDemoData)}"] = "false";
         if (salesRetention is { } retention)
         {
-            builder.Configuration[$"{PortalOptions.SectionName}:{nameof(PortalOptions.SalesRetention)}"] = retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration[$"{EmbeddedStorageOptions.SectionName}:{nameof(EmbeddedStorageOptions.SalesRetention)}"] = retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         builder.Logging.ClearProviders();
@@ -101,7 +103,7 @@ internal static class CliApplication
             builder.Services.AddSingleton<TimeProvider>(new AsOfTimeProvider(day));
         }
 
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         return builder.Build();
     }
 

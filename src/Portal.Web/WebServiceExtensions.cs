@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
+using Portal.Infrastructure;
 using Portal.Core.Pricing.Calibration;
 using Portal.Infrastructure.Aws.Sqs;
-using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
 using Portal.Web.Api;
@@ -23,7 +23,7 @@ public static class WebServiceExtensions
     /// <summary>The portal host: shared infrastructure, sign-in, the JSON API, health checks and the Blazor Server UI.</summary>
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         builder.AddSqsConsumer();
         builder.Services.AddHostedService<StartupWorker>();
         // The nightly refit runs on the job host; every portal takes it from the store.
@@ -52,7 +52,7 @@ public static class WebServiceExtensions
             .AddCheck<IndexHealthCheck>("index", tags: ["ready"])
             .AddCheck<SalesFeedHealthCheck>("feed", tags: ["ready"]);
         // The lake folder only exists on the embedded default; on AWS a check that cannot fail would only mislead.
-        if (!string.Equals(builder.Configuration["Portal:Provider"], "Aws", StringComparison.Ordinal))
+        if (!PortalOptions.IsAws(builder.Configuration))
         {
             health.AddCheck<LakeHealthCheck>("lake", tags: ["ready"]);
         }

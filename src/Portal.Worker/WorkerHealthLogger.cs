@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Aws.Sqs;
+using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Hosting;
 
 namespace Portal.Worker;
@@ -9,6 +11,7 @@ namespace Portal.Worker;
 /// <summary>The worker's health, in the log: what it runs at start, then its consumer's totals at a fixed interval.</summary>
 public sealed partial class WorkerHealthLogger(
     IOptions<PortalOptions> portal,
+    IOptions<EmbeddedStorageOptions> storage,
     IOptions<SqsConsumerOptions> sqs,
     IOptions<WorkerOptions> worker,
     SqsConsumerStatus status,
@@ -17,7 +20,7 @@ public sealed partial class WorkerHealthLogger(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarted(logger, portal.Value.Provider, portal.Value.ResolveDataDirectory(), sqs.Value.IsEnabled ? sqs.Value.QueueUrl! : "none (Sync:Sqs:QueueUrl is not set)");
+        LogStarted(logger, portal.Value.Provider, storage.Value.ResolveDataDirectory(), sqs.Value.IsEnabled ? sqs.Value.QueueUrl! : "none (Sync:Sqs:QueueUrl is not set)");
         using var timer = new PeriodicTimer(worker.Value.HealthLogInterval, time);
         try
         {

@@ -15,13 +15,13 @@ public static class WorkerServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         builder.AddSqsConsumer();
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<WorkerHealthLogger>();
 
         // The sync pipeline's background services (channel consumer, outbox lake writer, parked-event retries); the job
-        // scheduler comes with AddPortalInfrastructure.
+        // scheduler comes with AddPortal.
         builder.Services.AddSyncWorkers();
 
         return builder;

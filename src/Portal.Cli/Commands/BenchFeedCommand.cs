@@ -7,7 +7,6 @@ using Portal.Core.Jobs;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
-using Portal.Infrastructure.Feed;
 
 namespace Portal.Cli.Commands;
 

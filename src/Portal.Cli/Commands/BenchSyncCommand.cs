@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
@@ -83,13 +85,13 @@ internal static class BenchSyncCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{PortalOptions.SectionName}:{nameof(PortalOptions.DataDirectory)}"] = dataDirectory,
-            [$"{PortalOptions.SectionName}:{nameof(PortalOptions.SeedDemoData)}"] = "false",
-            [$"{PortalOptions.SectionName}:{nameof(PortalOptions.DemoTenant)}"] = Tenant,
+            [$"{EmbeddedStorageOptions.SectionName}:{nameof(EmbeddedStorageOptions.DataDirectory)}"] = dataDirectory,
+            [$"{DemoOptions.SectionName}:{nameof(DemoOptions.SeedDemoData)}"] = "false",
+            [$"{DemoOptions.SectionName}:{nameof(DemoOptions.DemoTenant)}"] = Tenant,
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         builder.Services.AddSyncWorkers();
         return builder.Build();
     }

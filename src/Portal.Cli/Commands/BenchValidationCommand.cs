@@ -7,7 +7,6 @@ using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Validation;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

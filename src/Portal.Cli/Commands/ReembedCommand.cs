@@ -7,7 +7,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Embedded.Imaging;
-using Portal.Infrastructure.Reembedding;
 
 namespace Portal.Cli.Commands;
 

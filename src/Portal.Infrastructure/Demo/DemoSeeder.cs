@@ -19,7 +19,7 @@ public sealed partial class DemoSeeder(
     IEmbeddingGenerator<DataContent, Embedding<float>> embedder,
     SalesWriter writer,
     DemoSeedingStatus status,
-    IOptions<PortalOptions> options,
+    IOptions<DemoOptions> options,
     TimeProvider time,
     ILogger<DemoSeeder> logger)
 {

@@ -16,7 +16,7 @@ public sealed partial class StartupWorker(
     DemoSeeder seeder,
     DemoSeedingStatus status,
     RangeCalibrator calibrator,
-    IOptions<PortalOptions> options,
+    IOptions<DemoOptions> options,
     ILogger<StartupWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Hosting;
+using Portal.Infrastructure.Demo;
 
 namespace Portal.Infrastructure.Sync;
 
 /// <summary>The tenants events may be published for: <c>Sync:KnownTenants</c>, the demo tenant, and every tenant with sales (cached).</summary>
-public sealed class KnownTenants(IOptions<SyncOptions> options, IOptions<PortalOptions> portal, ISalesStore store, TimeProvider timeProvider)
+public sealed class KnownTenants(IOptions<SyncOptions> options, IOptions<DemoOptions> demo, ISalesStore store, TimeProvider timeProvider)
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile HashSet<string> _fromStore = new(StringComparer.Ordinal);
@@ -43,6 +43,6 @@ public sealed class KnownTenants(IOptions<SyncOptions> options, IOptions<PortalO
     }
 
     private bool IsConfigured(TenantId tenant) =>
-        string.Equals(tenant.Value, portal.Value.DemoTenant, StringComparison.Ordinal)
+        string.Equals(tenant.Value, demo.Value.DemoTenant, StringComparison.Ordinal)
         || options.Value.KnownTenants.Contains(tenant.Value, StringComparer.Ordinal);
 }

@@ -3,12 +3,12 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Imaging;
-using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Hosting;
 using Portal.Web.Identity;
 
@@ -25,7 +25,7 @@ public sealed class StoreHealthCheck(ISalesStore store) : IHealthCheck
 }
 
 /// <summary>The embedded lake folder exists and can be written (registered for the embedded default only).</summary>
-public sealed class LakeHealthCheck(IOptions<PortalOptions> options) : IHealthCheck
+public sealed class LakeHealthCheck(IOptions<EmbeddedStorageOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

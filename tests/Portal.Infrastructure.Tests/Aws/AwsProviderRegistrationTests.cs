@@ -20,7 +20,6 @@ using Portal.Infrastructure.Aws.S3;
 using Portal.Infrastructure.Embedded.Housekeeping;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 using Portal.Testing.Aws;
 
 namespace Portal.Infrastructure.Tests.Aws;
@@ -92,7 +91,7 @@ public sealed class AwsProviderRegistrationTests : IDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         return builder.Build();
     }
 }

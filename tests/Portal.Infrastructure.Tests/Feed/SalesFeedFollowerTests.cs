@@ -6,7 +6,6 @@ using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Feed;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Infrastructure.Tests.Validation;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;

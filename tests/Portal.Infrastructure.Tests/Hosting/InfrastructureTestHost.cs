@@ -12,7 +12,7 @@ internal static class InfrastructureTestHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(
             new[] { ("Portal:DataDirectory", dataDirectory) }.Concat(settings).Select(s => new KeyValuePair<string, string?>(s.Item1, s.Item2)));
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         return builder.Build();
     }
 }

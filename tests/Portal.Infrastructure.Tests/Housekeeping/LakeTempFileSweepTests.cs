@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Housekeeping;
 using Portal.Infrastructure.Embedded.Lake;
@@ -18,7 +19,7 @@ public sealed class LakeTempFileSweepTests : IDisposable
     public async Task HousekeepingDeletesStaleLakeTempFilesAndKeepsFreshOnesAndParquetFiles()
     {
         using var host = InfrastructureTestHost.Build(_folder.Path, ("Housekeeping:StaleLakeTempFileAge", "01:00:00"));
-        var lake = host.Services.GetRequiredService<IOptions<PortalOptions>>().Value.LakeDirectory;
+        var lake = host.Services.GetRequiredService<IOptions<EmbeddedStorageOptions>>().Value.LakeDirectory;
         var partition = ParquetSalesLake.PartitionFolder(lake, "acme", 2026, 11);
         Directory.CreateDirectory(partition);
         var now = DateTime.UtcNow;

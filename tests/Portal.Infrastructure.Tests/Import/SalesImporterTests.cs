@@ -21,7 +21,7 @@ public sealed class SalesImporterTests : IDisposable
         // A per-currency limit set by configuration, for the limit tests; the other currencies keep the defaults.
         builder.Configuration["Pricing:PriceLimits:MaximumByCurrency:SEK"] = "1000";
         builder.Logging.ClearProviders();
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         _host = builder.Build();
         Directory.CreateDirectory(Path.Combine(_root.FullName, "photos"));
     }

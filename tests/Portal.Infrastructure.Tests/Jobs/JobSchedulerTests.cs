@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
@@ -20,7 +21,7 @@ public sealed class JobSchedulerTests : IDisposable
         builder.Logging.ClearProviders();
         builder.Configuration["Jobs:Enabled"] = enabled ? "true" : "false";
         builder.Configuration[$"Jobs:Schedules:{job.Name}"] = cron;
-        builder.Services.AddOptions<PortalOptions>().Configure(o => o.DataDirectory = _root.FullName);
+        builder.Services.AddOptions<EmbeddedStorageOptions>().Configure(o => o.DataDirectory = _root.FullName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPortalJob>(job);
         builder.AddJobServices();

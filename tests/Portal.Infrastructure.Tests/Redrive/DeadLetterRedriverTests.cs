@@ -6,7 +6,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Sync.Redrive;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Sync.Redrive;
 using Portal.Infrastructure.Tests.Storage;
 
 namespace Portal.Infrastructure.Tests.Redrive;

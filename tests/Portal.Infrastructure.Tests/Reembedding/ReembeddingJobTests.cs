@@ -5,7 +5,6 @@ using Portal.Core.Sales;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Aws.Bedrock;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Testing.Aws.Bedrock;

@@ -37,7 +37,7 @@ internal sealed class SmartGoTestHost : IAsyncDisposable
         builder.Configuration["SmartGo:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["SmartGo:ImageRetryDelay"] = "00:00:00.010";
         builder.Configuration["SmartGo:Tenants:0"] = Tenant;
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         builder.Services.AddSingleton<ISaleImageResolver>(sp => new FlakyImageResolver(sp.GetRequiredService<SaleImageResolver>(), this));
         _host = builder.Build();
     }

@@ -3,6 +3,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Demo;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
@@ -43,7 +44,7 @@ internal sealed class SyncHarness : IDisposable
         Outbox = decorateOutbox?.Invoke(Store) ?? Store;
         Images = images?.Invoke(Folder) ?? new NoImagesResolver();
         var syncOptions = Microsoft.Extensions.Options.Options.Create(Options);
-        var portal = Microsoft.Extensions.Options.Options.Create(new PortalOptions { DemoTenant = Tenant });
+        var portal = Microsoft.Extensions.Options.Options.Create(new DemoOptions { DemoTenant = Tenant });
         Photos = new SalePhotoFetcher(Images, Microsoft.Extensions.Options.Options.Create(new SaleImageOptions()), syncOptions, time, NullLogger<SalePhotoFetcher>.Instance);
         Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, Images, Photos, Index,
             new KnownTenants(syncOptions, portal, Store, time), Monitor, syncOptions,

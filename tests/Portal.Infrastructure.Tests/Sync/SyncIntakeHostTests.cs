@@ -174,7 +174,7 @@ public sealed class SyncIntakeHostTests : IDisposable
             });
             builder.Services.AddSingleton(time);
             builder.Logging.AddProvider(test._logs);
-            builder.AddPortalInfrastructure();
+            builder.AddPortal();
             var intake = new Intake(builder.Build());
             await intake._consumer.StartAsync(CancellationToken.None);
             return intake;

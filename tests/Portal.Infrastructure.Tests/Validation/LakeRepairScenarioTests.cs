@@ -5,7 +5,6 @@ using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Alerts;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

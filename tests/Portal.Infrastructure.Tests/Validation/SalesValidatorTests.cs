@@ -1,7 +1,6 @@
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

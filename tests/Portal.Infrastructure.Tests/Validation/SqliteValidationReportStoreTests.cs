@@ -1,7 +1,6 @@
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -8,7 +8,6 @@ using Portal.Core.Validation;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

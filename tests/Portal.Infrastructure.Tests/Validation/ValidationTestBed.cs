@@ -7,7 +7,6 @@ using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Validation;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Sync;
 using static Portal.Web.Tests.Api.EventTestSupport;
 

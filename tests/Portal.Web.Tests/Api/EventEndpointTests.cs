@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
@@ -35,7 +36,7 @@ public sealed class EventEndpointTests(PortalFactory factory)
         var listed = Example("product.listed");
         var sold = Example("product.sold");
         var key = JsonNode.Parse(sold)!["detail"]!["imageKey"]!.GetValue<string>();
-        Assert.True(File.Exists(Path.Combine(factory.Services.GetRequiredService<IOptions<PortalOptions>>().Value.ImagesDirectory, key)));
+        Assert.True(File.Exists(Path.Combine(factory.Services.GetRequiredService<IOptions<EmbeddedStorageOptions>>().Value.ImagesDirectory, key)));
         using var client = Client();
 
         var first = await PostAsync(client, listed);

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Embedded;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Hosting;
@@ -66,7 +67,7 @@ internal static class EventTestSupport
     /// <summary>Lake rows whose sale id starts with <paramref name="prefix"/>.</summary>
     public static async Task<long> LakeRowsAsync(IServiceProvider services, string prefix)
     {
-        var table = Path.Combine(services.GetRequiredService<IOptions<PortalOptions>>().Value.LakeDirectory, ParquetSalesLake.TableFolder);
+        var table = Path.Combine(services.GetRequiredService<IOptions<EmbeddedStorageOptions>>().Value.LakeDirectory, ParquetSalesLake.TableFolder);
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

@@ -6,7 +6,6 @@ using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Validation;
 

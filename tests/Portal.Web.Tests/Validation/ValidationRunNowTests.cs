@@ -7,7 +7,6 @@ using Portal.Core.Jobs;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting.Jobs;
-using Portal.Infrastructure.Validation;
 using Portal.Web.Components.Pages.Validation;
 using Portal.Web.Identity;
 using Portal.Web.Tests.Components;

@@ -7,7 +7,6 @@ using Polly;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.Signing;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

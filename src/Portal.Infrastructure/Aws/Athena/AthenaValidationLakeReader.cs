@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Aws.Athena;
 

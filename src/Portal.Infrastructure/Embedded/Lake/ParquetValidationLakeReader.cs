@@ -2,7 +2,6 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Embedded.Lake;
 

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

@@ -13,7 +13,7 @@ namespace Portal.Infrastructure.Hosting.Jobs;
 public static class JobServiceCollectionExtensions
 {
     /// <summary>
-    /// The job runner, the run and watermark stores (SQLite, in the portal's database), and — when <c>Jobs:Enabled</c> —
+    /// The job runner (its run and watermark stores come with the provider's adapters), and — when <c>Jobs:Enabled</c> —
     /// the Quartz scheduler firing each job on its cron in UTC. Jobs register themselves as <see cref="IPortalJob"/> singletons.
     /// </summary>
     public static IHostApplicationBuilder AddJobServices(this IHostApplicationBuilder builder)
@@ -22,9 +22,6 @@ public static class JobServiceCollectionExtensions
         var section = builder.Configuration.GetSection(JobsOptions.SectionName);
         services.AddOptions<JobsOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
-        services.TryAddSingleton<IJobRunStore>(sp => new SqliteJobRunStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
-        services.TryAddSingleton<IJobWatermarkStore>(sp =>
-            new SqliteJobWatermarkStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<JobRunner>();
         // Before Quartz's hosted service: stale Running runs are marked Interrupted before anything can fire.
         services.AddHostedService<JobsHostedService>();

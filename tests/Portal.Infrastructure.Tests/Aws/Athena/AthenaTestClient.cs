@@ -6,7 +6,6 @@ using Portal.Core.Validation;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Signing;
-using Portal.Infrastructure.Validation;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 

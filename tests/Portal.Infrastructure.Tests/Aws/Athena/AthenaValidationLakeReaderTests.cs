@@ -5,7 +5,6 @@ using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Tests.Storage;
-using Portal.Infrastructure.Validation;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Athena;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;

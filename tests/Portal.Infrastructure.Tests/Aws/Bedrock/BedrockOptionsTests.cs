@@ -5,7 +5,6 @@ using Portal.Core.Images;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.Bedrock;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Tests.Aws.Bedrock;
 

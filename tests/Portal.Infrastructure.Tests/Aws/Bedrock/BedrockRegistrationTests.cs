@@ -11,7 +11,6 @@ using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Reembedding;
 using Portal.Infrastructure.Tests.Storage;
 using Portal.Testing.Aws;
 using Portal.Testing.Aws.Bedrock;
@@ -71,7 +70,7 @@ public sealed class BedrockRegistrationTests(FakeBedrockFixture fixture) : IClas
             }.Concat(settings).Select(s => new KeyValuePair<string, string?>(s.Item1, s.Item2)));
         // What the default chain would find in production; registered first, so AddAwsAdapters keeps it.
         builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         // The embedding cache is DynamoDB on AWS; this test is about Bedrock, so the cache is the embedded one (registered last, it wins).
         builder.Services.AddSingleton<IImageEmbeddingStore>(sp => new SqliteImageEmbeddingStore(
             System.IO.Path.Combine(_folder.Path, "sales.db"), sp.GetRequiredService<TimeProvider>()));

@@ -7,7 +7,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Sync.Redrive;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Sync.Redrive;
 using Portal.Web.Components.Pages.DeadLetters;
 using Portal.Web.Identity;
 

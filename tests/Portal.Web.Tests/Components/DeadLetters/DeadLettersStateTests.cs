@@ -4,7 +4,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Sync.Redrive;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Sync.Redrive;
 using Portal.Web.Components.Pages.DeadLetters;
 
 namespace Portal.Web.Tests.Components.DeadLetters;

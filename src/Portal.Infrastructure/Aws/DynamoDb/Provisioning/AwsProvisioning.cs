@@ -14,7 +14,7 @@ public static class AwsProvisioning
     public static IHostApplicationBuilder ConfigureForProvisioning(this IHostApplicationBuilder builder, string? stage)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Configuration["Portal:Provider"] = "Aws";
+        builder.Configuration[PortalOptions.ProviderKey] = PortalOptions.AwsProvider;
         if (stage is not null)
         {
             builder.Configuration[$"{AwsOptions.SectionName}:{nameof(AwsOptions.Stage)}"] = stage;

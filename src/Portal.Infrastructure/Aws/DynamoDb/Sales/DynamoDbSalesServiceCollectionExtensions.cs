@@ -8,7 +8,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
-using Portal.Infrastructure.Validation;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

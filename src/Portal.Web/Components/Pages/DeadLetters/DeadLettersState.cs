@@ -1,6 +1,5 @@
 using Portal.Core.Sync;
 using Portal.Core.Sync.Redrive;
-using Portal.Infrastructure.Sync.Redrive;
 
 namespace Portal.Web.Components.Pages.DeadLetters;
 

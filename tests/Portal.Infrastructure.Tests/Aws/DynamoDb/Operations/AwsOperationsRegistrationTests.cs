@@ -43,7 +43,7 @@ public sealed class AwsOperationsRegistrationTests : IAsyncLifetime
             ("Aws:DynamoDb:ServiceUrl", "http://127.0.0.1:9"),
         }.Concat(settings).Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Services.AddSingleton<AWSCredentials>(TestAwsKeys.SdkCredentials());
-        builder.AddPortalInfrastructure();
+        builder.AddPortal();
         return builder.Build();
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
-using Portal.Infrastructure.Validation;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Core.Sync.Redrive;
 
-namespace Portal.Infrastructure.Sync.Redrive;
+namespace Portal.Infrastructure.Hosting;
 
 public static class RedriveServiceCollectionExtensions
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 
-namespace Portal.Infrastructure.Feed;
+namespace Portal.Infrastructure.Hosting;
 
 public static class SalesFeedServiceCollectionExtensions
 {

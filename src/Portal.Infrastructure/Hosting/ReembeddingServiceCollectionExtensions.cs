@@ -6,7 +6,7 @@ using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 
-namespace Portal.Infrastructure.Reembedding;
+namespace Portal.Infrastructure.Hosting;
 
 public static class ReembeddingServiceCollectionExtensions
 {

@@ -11,7 +11,7 @@ using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
 
-namespace Portal.Infrastructure.Validation;
+namespace Portal.Infrastructure.Hosting;
 
 public static class ValidationServiceCollectionExtensions
 {
@@ -24,22 +24,11 @@ public static class ValidationServiceCollectionExtensions
             .ValidateOnStart();
         services.AddAlertServices(configuration);
 
-        // The embedded defaults; a provider registered earlier (AWS: DynamoDB against Athena) wins.
-        services.TryAddSingleton(sp =>
-        {
-            var portal = sp.GetRequiredService<IOptions<PortalOptions>>().Value;
-            // The store's own retention (its TTL), so expired rows are left out of the lake counts exactly as the store hides them.
-            var retention = portal.SalesRetention;
-            return new ValidationSources(portal.DatabasePath, portal.LakeDirectory, retention);
-        });
-        services.TryAddSingleton<IValidationStoreReader>(sp =>
-            new SqliteValidationStoreReader(sp.GetRequiredService<ValidationSources>().DatabasePath, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IValidationLakeReader>(sp => new ParquetValidationLakeReader(sp.GetRequiredService<ValidationSources>().LakeRoot));
-        services.TryAddSingleton<IValidationReportStore>(sp =>
-            new SqliteValidationReportStore(sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath));
+        // The readers and the report store come with the provider's adapters. The store's own retention (its TTL) is passed,
+        // so expired rows are left out of the lake counts exactly as the store hides them.
         services.AddSingleton(sp => new SalesValidator(
             sp.GetRequiredService<IValidationStoreReader>(), sp.GetRequiredService<IValidationLakeReader>(),
-            sp.GetRequiredService<ValidationSources>().RetentionPeriod,
+            sp.GetRequiredService<ISalesStore>().RetentionPeriod,
             sp.GetRequiredService<IOptions<ValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILakeRepairer>(sp => new LakeRepairer(
             sp.GetRequiredService<IValidationStoreReader>(), sp.GetRequiredService<IValidationLakeReader>(), sp.GetRequiredService<ISalesLake>(),

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Sync;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Infrastructure.Hosting;
 
 /// <summary>Reads the channel in micro-batches (up to <see cref="SyncOptions.MicroBatchMaxSubmissions"/> submissions, 8 MB) and runs the pipeline on each.</summary>
 public sealed partial class EventConsumerService(SyncChannel channel, EventPipeline pipeline, IOptions<SyncOptions> options, ILogger<EventConsumerService> logger) : BackgroundService

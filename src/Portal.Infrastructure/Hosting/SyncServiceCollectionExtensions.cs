@@ -8,14 +8,15 @@ using Portal.Core.Sync;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
+using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Sync.Images;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Infrastructure.Hosting;
 
 public static class SyncServiceCollectionExtensions
 {
     /// <summary>
-    /// The sync pipeline and its stores (idempotency, product states, parked events, the sales outbox), the lake writer,
+    /// The sync pipeline, the lake writer,
     /// the in-process channel and the monitor. The background workers are added separately by <see cref="AddSyncWorkers"/>.
     /// </summary>
     public static IServiceCollection AddSyncServices(this IServiceCollection services, IConfiguration configuration)
@@ -24,12 +25,7 @@ public static class SyncServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "Sync options are invalid: check durations are positive and tenant ids are valid.")
             .ValidateOnStart();
 
-        // IIdempotencyStore, IDeadLetterStore and ISaleImageResolver come from AddSyncSupportServices.
-        // The stores below are the embedded defaults; a provider registered earlier (AWS) wins.
-        services.TryAddSingleton<IProductStateStore>(sp => new SqliteProductStateStore(DatabasePath(sp), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IParkedEventStore>(sp => new SqliteParkedEventStore(DatabasePath(sp)));
-        // The sales store is its own outbox: the sale and its outbox row are written together (one SQLite transaction, one DynamoDB item).
-        services.TryAddSingleton<ISalesOutbox>(sp => (ISalesOutbox)sp.GetRequiredService<ISalesStore>());
+        // The stores (idempotency, product states, parked events, dead letters, the sales outbox) come with the provider's adapters.
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<SyncMonitor>();
         services.AddSingleton<ISyncMonitor>(sp => sp.GetRequiredService<SyncMonitor>());
@@ -50,6 +46,4 @@ public static class SyncServiceCollectionExtensions
         services.AddHostedService<ParkedEventRetryService>();
         return services;
     }
-
-    private static string DatabasePath(IServiceProvider sp) => sp.GetRequiredService<IOptions<PortalOptions>>().Value.DatabasePath;
 }
