@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Hosting;
 
 namespace Portal.Infrastructure.Demo;
 

@@ -21,7 +21,10 @@ public sealed class JobSchedulerTests : IDisposable
         builder.Logging.ClearProviders();
         builder.Configuration["Jobs:Enabled"] = enabled ? "true" : "false";
         builder.Configuration[$"Jobs:Schedules:{job.Name}"] = cron;
-        builder.Services.AddOptions<EmbeddedStorageOptions>().Configure(o => o.DataDirectory = _root.FullName);
+        // The run and watermark stores come with the provider's adapters; these are the embedded ones, in the test's folder.
+        var database = Path.Combine(_root.FullName, "sales.db");
+        builder.Services.AddSingleton<IJobRunStore>(_ => new SqliteJobRunStore(database));
+        builder.Services.AddSingleton<IJobWatermarkStore>(_ => new SqliteJobWatermarkStore(database, TimeProvider.System));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPortalJob>(job);
         builder.AddJobServices();

@@ -34,9 +34,24 @@ public sealed partial class RangeCalibrationRefresher(
         return taken;
     }
 
+    private PeriodicTimer? _timer;
+
+    /// <summary>The interval counts from the start, not from whenever the background thread gets to run the loop.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = new PeriodicTimer(options.Value.CalibrationRefreshInterval, time);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.CalibrationRefreshInterval, time);
+        var timer = _timer ?? throw new InvalidOperationException("The refresher runs only once started.");
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -2,13 +2,12 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Images;
-using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Formats.Imaging;
 
 namespace Portal.Infrastructure.Aws.S3;
 
 /// <summary>
-/// Product photos in <c>Aws:S3:ImagesBucket</c> under the same generated keys as <see cref="FileImageStore"/> (<see cref="ImageKeys"/>)
+/// Product photos in <c>Aws:S3:ImagesBucket</c> under the same generated keys as the embedded <c>FileImageStore</c> (<see cref="ImageKeys"/>)
 /// (<c>{tenant}/{sha256[0..2]}/{sha256}.{ext}</c>), so a sale carries the same image key on both providers. Objects are
 /// written with their content type and server-side encryption; the browser gets short-lived presigned GET URLs. Keys are
 /// never taken from input: <see cref="OpenAsync"/> and <see cref="GetUrl"/> refuse anything this store could not have made.

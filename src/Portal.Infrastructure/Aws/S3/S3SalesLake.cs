@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Sales;
-using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Aws.S3;
