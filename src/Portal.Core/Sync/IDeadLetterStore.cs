@@ -27,7 +27,10 @@ public enum DeadLetterStatus
     Discarded,
 }
 
-/// <summary>A dead letter to record: the raw payload is kept byte for byte so a redrive sends exactly what arrived.</summary>
+/// <summary>
+/// A dead letter to record: the raw payload is kept byte for byte so a redrive sends exactly what arrived. A letter without a
+/// reason, payload or transport, or with fewer than one attempt, cannot be made, so every store may take it as valid.
+/// </summary>
 public sealed record NewDeadLetter
 {
     /// <summary>The tenant the letter belongs to (the event's, when known; else the submitting identity's); null when neither is known (Admin sees those).</summary>
@@ -35,11 +38,11 @@ public sealed record NewDeadLetter
     public string? EventId { get; init; }
     public string? DetailType { get; init; }
     public required DeadLetterCategory Category { get; init; }
-    public required string Reason { get; init; }
+    public required string Reason { get; init { ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(Reason)); field = value; } }
     /// <summary>The event's JSON as received (for a whole-batch error, the first 64 KiB of the body).</summary>
-    public required string Payload { get; init; }
-    public required string Transport { get; init; }
-    public int Attempts { get; init; } = 1;
+    public required string Payload { get; init { ArgumentNullException.ThrowIfNull(value, nameof(Payload)); field = value; } }
+    public required string Transport { get; init { ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(Transport)); field = value; } }
+    public int Attempts { get; init { ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(Attempts)); field = value; } } = 1;
     public required DateTimeOffset FailedAt { get; init; }
 }
 

@@ -59,11 +59,8 @@ public sealed class SqliteDeadLetterStore : IDeadLetterStore, IDisposable
 
     public async Task<long> AddAsync(NewDeadLetter letter, CancellationToken cancellationToken)
     {
+        // NewDeadLetter checks its own fields when it is made.
         ArgumentNullException.ThrowIfNull(letter);
-        ArgumentException.ThrowIfNullOrWhiteSpace(letter.Reason);
-        ArgumentNullException.ThrowIfNull(letter.Payload);
-        ArgumentException.ThrowIfNullOrWhiteSpace(letter.Transport);
-        ArgumentOutOfRangeException.ThrowIfLessThan(letter.Attempts, 1);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

@@ -35,11 +35,8 @@ public sealed class DynamoDbDeadLetterStore(IAmazonDynamoDB client, DynamoDbSync
 
     public async Task<long> AddAsync(NewDeadLetter letter, CancellationToken cancellationToken)
     {
+        // NewDeadLetter checks its own fields when it is made.
         ArgumentNullException.ThrowIfNull(letter);
-        ArgumentException.ThrowIfNullOrWhiteSpace(letter.Reason);
-        ArgumentNullException.ThrowIfNull(letter.Payload);
-        ArgumentException.ThrowIfNullOrWhiteSpace(letter.Transport);
-        ArgumentOutOfRangeException.ThrowIfLessThan(letter.Attempts, 1);
 
         var payload = EncodePayload(Truncate(letter.Payload, MaxPayloadChars));
         for (var attempt = 1; ; attempt++)
