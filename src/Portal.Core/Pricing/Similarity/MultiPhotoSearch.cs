@@ -26,13 +26,7 @@ public static class MultiPhotoSearch
         int k,
         float minSimilarity)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(normalisedQueries);
-        if (normalisedQueries.Count == 0)
-        {
-            throw new ArgumentException("At least one query photo is required.", nameof(normalisedQueries));
-        }
-
+        ThrowIfInvalid(index, normalisedQueries);
         if (normalisedQueries.Count == 1)
         {
             return index.Search(tenant, category, modelId, normalisedQueries[0], filter, k, minSimilarity);
@@ -62,13 +56,7 @@ public static class MultiPhotoSearch
         float minSimilarity,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(normalisedQueries);
-        if (normalisedQueries.Count == 0)
-        {
-            throw new ArgumentException("At least one query photo is required.", nameof(normalisedQueries));
-        }
-
+        ThrowIfInvalid(index, normalisedQueries);
         if (normalisedQueries.Count == 1)
         {
             return await index.SearchAsync(new SimilarityQuery(tenant, category, modelId, normalisedQueries[0], filter, k, minSimilarity), cancellationToken);
@@ -103,5 +91,15 @@ public static class MultiPhotoSearch
             .ThenBy(h => h.Sale.SaleId, StringComparer.Ordinal)
             .Take(k)
             .ToArray();
+    }
+
+    private static void ThrowIfInvalid(ISalesIndex index, IReadOnlyList<float[]> normalisedQueries)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(normalisedQueries);
+        if (normalisedQueries.Count == 0)
+        {
+            throw new ArgumentException("At least one query photo is required.", nameof(normalisedQueries));
+        }
     }
 }
