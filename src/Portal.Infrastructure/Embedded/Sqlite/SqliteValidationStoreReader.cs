@@ -95,15 +95,11 @@ public sealed class SqliteValidationStoreReader : IValidationStoreReader
             return rows;
         }
 
-        var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {SqliteSalesStore.SelectColumns} FROM sales " +
             "WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now ORDER BY sold_at_ms, sale_id;";
-        command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
-        command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$now", NowSeconds());
+        AddLivePartitionParameters(command, partition);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -142,15 +138,11 @@ public sealed class SqliteValidationStoreReader : IValidationStoreReader
         var awaitingOutbox = await HasTableAsync(connection, "sales_outbox", cancellationToken)
             ? " AND NOT EXISTS (SELECT 1 FROM sales_outbox o WHERE o.tenant_id = sales.tenant_id AND o.sale_id = sales.sale_id AND o.drained_at_ms IS NULL)"
             : string.Empty;
-        var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT sale_id FROM sales WHERE tenant_id = $tenant AND sold_at_ms >= $from AND sold_at_ms < $to AND ttl > $now" + awaitingOutbox +
             " ORDER BY sold_at_ms, sale_id;";
-        command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
-        command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$now", NowSeconds());
+        AddLivePartitionParameters(command, partition);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -163,6 +155,16 @@ public sealed class SqliteValidationStoreReader : IValidationStoreReader
     public void Dispose() => _database.Dispose();
 
     private long NowSeconds() => _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>Binds <c>$tenant</c>, <c>$from</c>, <c>$to</c> (the partition's month) and <c>$now</c> (live rows only).</summary>
+    private void AddLivePartitionParameters(SqliteCommand command, SalesPartition partition)
+    {
+        var start = new DateTimeOffset(partition.Year, partition.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        command.Parameters.AddWithValue("$tenant", partition.Tenant.Value);
+        command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", start.AddMonths(1).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", NowSeconds());
+    }
 
     private static Task<bool> HasSalesTableAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         HasTableAsync(connection, "sales", cancellationToken);
