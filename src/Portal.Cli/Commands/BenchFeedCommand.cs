@@ -131,7 +131,7 @@ internal static class BenchFeedCommand
             }
 
             var batch = Enumerable.Range(next, Math.Min(perBatch, total - next))
-                .Select(i => new SaleWithPhotos(Sale(i, DateTimeOffset.UtcNow), new StoredEmbedding("bench", Vector(random, dimension))))
+                .Select(i => new SaleWithPhotos(Sale(i, DateTimeOffset.UtcNow), new StoredEmbedding("bench", BenchSales.Vector(random, dimension))))
                 .ToList();
             await writer.Outbox.AddSalesWithPhotosAsync(batch, cancellationToken);
             var at = Stopwatch.GetTimestamp();
@@ -199,7 +199,7 @@ internal static class BenchFeedCommand
             for (var from = 0; from < sales; from += Batch)
             {
                 var batch = Enumerable.Range(from, Math.Min(Batch, sales - from))
-                    .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", Vector(random, dimension))))
+                    .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", BenchSales.Vector(random, dimension))))
                     .ToList();
                 await writer.Store.AddSalesAsync(batch, cancellationToken);
             }
@@ -220,29 +220,7 @@ internal static class BenchFeedCommand
             $"vectors {memory.Float32Bytes / 1e9:0.00} GB (floor: 1M ≤ 60 s on the embedded default)"));
     }
 
-    private static SaleRecord Sale(int i, DateTimeOffset soldAt) => new()
-    {
-        Tenant = new TenantId(Tenant),
-        ProductId = "p-" + i.ToString(CultureInfo.InvariantCulture),
-        SaleId = "s-" + i.ToString(CultureInfo.InvariantCulture),
-        Category = "c" + (i % 20).ToString(CultureInfo.InvariantCulture),
-        Brand = "b" + (i % 50).ToString(CultureInfo.InvariantCulture),
-        SoldPrice = 10 + i % 90,
-        Currency = "EUR",
-        SoldAt = soldAt,
-        Source = "bench",
-    };
-
-    private static float[] Vector(Random random, int dimension)
-    {
-        var vector = new float[dimension];
-        for (var d = 0; d < vector.Length; d++)
-        {
-            vector[d] = (float)(random.NextDouble() - 0.5);
-        }
-
-        return vector;
-    }
+    private static SaleRecord Sale(int i, DateTimeOffset soldAt) => BenchSales.Sale(new TenantId(Tenant), i, soldAt);
 
     private static double Percentile(double[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];

@@ -117,7 +117,7 @@ internal static class BenchLoadCommand
         for (var from = 0; from < sales; from += WriteBatch)
         {
             var batch = Enumerable.Range(from, Math.Min(WriteBatch, sales - from))
-                .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", Vector(random, dimension))))
+                .Select(i => (Sale(i, now.AddMinutes(-i % 500_000)), (StoredEmbedding?)new StoredEmbedding("bench", BenchSales.Vector(random, dimension))))
                 .ToList();
             await store.AddSalesAsync(batch, cancellationToken);
         }
@@ -141,27 +141,5 @@ internal static class BenchLoadCommand
             $"(vectors {index.GetMemoryUsage().Float32Bytes / 1e9:0.00} GB; floor 1M ≤ 60 s on the embedded default)"));
     }
 
-    private static SaleRecord Sale(int i, DateTimeOffset soldAt) => new()
-    {
-        Tenant = new TenantId("bench-" + (i % 4).ToString(CultureInfo.InvariantCulture)),
-        ProductId = "p-" + i.ToString(CultureInfo.InvariantCulture),
-        SaleId = "s-" + i.ToString(CultureInfo.InvariantCulture),
-        Category = "c" + (i % 20).ToString(CultureInfo.InvariantCulture),
-        Brand = "b" + (i % 50).ToString(CultureInfo.InvariantCulture),
-        SoldPrice = 10 + i % 90,
-        Currency = "EUR",
-        SoldAt = soldAt,
-        Source = "bench",
-    };
-
-    private static float[] Vector(Random random, int dimension)
-    {
-        var vector = new float[dimension];
-        for (var d = 0; d < vector.Length; d++)
-        {
-            vector[d] = (float)(random.NextDouble() - 0.5);
-        }
-
-        return vector;
-    }
+    private static SaleRecord Sale(int i, DateTimeOffset soldAt) => BenchSales.Sale(new TenantId("bench-" + (i % 4).ToString(CultureInfo.InvariantCulture)), i, soldAt);
 }
