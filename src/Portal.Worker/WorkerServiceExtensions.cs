@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Worker;
 

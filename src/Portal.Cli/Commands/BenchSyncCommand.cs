@@ -11,7 +11,6 @@ using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sync;
 using SkiaSharp;
 
 namespace Portal.Cli.Commands;

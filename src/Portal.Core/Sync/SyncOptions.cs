@@ -10,6 +10,24 @@ public sealed class SyncOptions
     /// <summary>Tenants that may publish besides the demo tenant and the tenants with sales in the store.</summary>
     public List<string> KnownTenants { get; set; } = [];
 
+    private readonly HashSet<string> _implicitTenants = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Adds a tenant known without configuration (the demo tenant): the host does this when it wires the options, so the
+    /// pipeline needs no knowledge of where the tenant comes from. Not bound from configuration.
+    /// </summary>
+    public void AddImplicitTenant(string? tenant)
+    {
+        if (!string.IsNullOrEmpty(tenant))
+        {
+            _implicitTenants.Add(tenant);
+        }
+    }
+
+    /// <summary>Whether <paramref name="tenant"/> is in <see cref="KnownTenants"/> or was added by the host as implicitly known.</summary>
+    public bool IsConfiguredTenant(string tenant) =>
+        _implicitTenants.Contains(tenant) || KnownTenants.Contains(tenant, StringComparer.Ordinal);
+
     /// <summary>How long the list of tenants with sales is cached.</summary>
     public TimeSpan KnownTenantsCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 

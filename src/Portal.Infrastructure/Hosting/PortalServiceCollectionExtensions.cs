@@ -25,7 +25,6 @@ using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;
 using Portal.Infrastructure.Hosting.Jobs;
 using Portal.Infrastructure.SmartGo;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync;
-using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Hosting;
 
@@ -24,6 +22,8 @@ public static class SyncServiceCollectionExtensions
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => !o.Problems().Any(), "Sync options are invalid: check durations are positive and tenant ids are valid.")
             .ValidateOnStart();
+        // The demo tenant may always publish: the pipeline learns it as an implicitly known tenant, not through a key of its own.
+        services.AddOptions<SyncOptions>().PostConfigure<IOptions<DemoOptions>>((sync, demo) => sync.AddImplicitTenant(demo.Value.DemoTenant));
 
         // The stores (idempotency, product states, parked events, dead letters, the sales outbox) come with the provider's adapters.
         services.AddSingleton<SyncMetrics>();
@@ -31,7 +31,12 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<ISyncMonitor>(sp => sp.GetRequiredService<SyncMonitor>());
         services.AddSingleton<KnownTenants>();
         services.AddSingleton<LakeWriter>();
+        // Provider failures a retry may get past: SQLite stays in use beside the cloud stores (the local caches), so both always.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFailures, SqliteTransientFailures>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFailures, HttpTransientFailures>());
+        services.AddSingleton<FailureClassifier>();
         services.AddSingleton<SalePhotoFetcher>();
+        services.AddSingleton<ISalePhotoFetcher>(sp => sp.GetRequiredService<SalePhotoFetcher>());
         services.AddSingleton<EventPipeline>();
         services.AddSingleton<SyncChannel>();
         services.AddSingleton<IEventSubmitter, ChannelEventSubmitter>();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Sync.Images;
+using Portal.Infrastructure.Http;
 
 namespace Portal.Infrastructure.Hosting;
 

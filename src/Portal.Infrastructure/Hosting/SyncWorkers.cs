@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 

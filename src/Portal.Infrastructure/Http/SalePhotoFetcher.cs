@@ -4,8 +4,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
-using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Http;
 
@@ -16,7 +14,7 @@ namespace Portal.Infrastructure.Http;
 /// and the body), retryable failures retried within it, and concurrent requests for the same photo sharing one fetch.
 /// The answer is a <see cref="SalePhotoResult"/>, never an exception, so the caller can keep it for the event's life.
 /// </summary>
-public sealed partial class SalePhotoFetcher : IDisposable
+public sealed partial class SalePhotoFetcher : ISalePhotoFetcher, IDisposable
 {
     private readonly ISaleImageResolver _resolver;
     private readonly SaleImageOptions _options;
@@ -38,7 +36,7 @@ public sealed partial class SalePhotoFetcher : IDisposable
         _overall = new SemaphoreSlim(_options.MaxConcurrentFetches, _options.MaxConcurrentFetches);
     }
 
-    /// <summary>The photo at <paramref name="imageUrl"/> stored and embedded for <paramref name="tenant"/>, or why not.</summary>
+    /// <inheritdoc />
     public Task<SalePhotoResult> FetchAsync(TenantId tenant, string imageUrl, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imageUrl);
@@ -173,12 +171,4 @@ public sealed partial class SalePhotoFetcher : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sale photo {Url} could not be had after {Attempts} attempt(s): {Reason}")]
     private static partial void LogPhotoFailed(ILogger logger, string url, int attempts, string reason);
-}
-
-/// <summary>What fetching a sold product's photo gave: the stored image and its embedding, or why not and whether a retry may help.</summary>
-public sealed record SalePhotoResult(ResolvedSaleImage? Image, string? Failure, bool IsRetryable, int Attempts)
-{
-    public static SalePhotoResult Resolved(ResolvedSaleImage image, int attempts) => new(image, null, false, attempts);
-
-    public static SalePhotoResult Failed(string reason, bool isRetryable, int attempts) => new(null, reason, isRetryable, attempts);
 }

@@ -1,7 +1,6 @@
 using OpenTelemetry.Metrics;
 using Portal.Core.Sales.Feed;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Web.Telemetry;
 

@@ -11,7 +11,7 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.SmartGo;
-using Portal.Infrastructure.Sync.Images;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Imaging;
 
 namespace Portal.Infrastructure.Tests.SmartGo;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

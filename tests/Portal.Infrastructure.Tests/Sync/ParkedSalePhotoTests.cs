@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;
-using Portal.Infrastructure.Sync;
-using Portal.Infrastructure.Sync.Images;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Tests.Imaging;
 
 namespace Portal.Infrastructure.Tests.Sync;

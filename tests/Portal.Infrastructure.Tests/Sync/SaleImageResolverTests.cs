@@ -8,7 +8,6 @@ using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;
 using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
 

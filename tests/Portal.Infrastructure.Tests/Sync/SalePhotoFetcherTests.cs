@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Embedded.Imaging;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Formats.Imaging;
 using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync;
-using Portal.Infrastructure.Sync.Images;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
 

@@ -3,7 +3,6 @@ using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Portal.Infrastructure.Demo;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
@@ -12,8 +11,6 @@ using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync;
-using Portal.Infrastructure.Sync.Images;
 
 namespace Portal.Infrastructure.Tests.Sync;
 
@@ -44,10 +41,10 @@ internal sealed class SyncHarness : IDisposable
         Outbox = decorateOutbox?.Invoke(Store) ?? Store;
         Images = images?.Invoke(Folder) ?? new NoImagesResolver();
         var syncOptions = Microsoft.Extensions.Options.Options.Create(Options);
-        var portal = Microsoft.Extensions.Options.Options.Create(new DemoOptions { DemoTenant = Tenant });
+        Options.AddImplicitTenant(Tenant);
         Photos = new SalePhotoFetcher(Images, Microsoft.Extensions.Options.Options.Create(new SaleImageOptions()), syncOptions, time, NullLogger<SalePhotoFetcher>.Instance);
         Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, Images, Photos, Index,
-            new KnownTenants(syncOptions, portal, Store, time), Monitor, syncOptions,
+            new KnownTenants(syncOptions, Store, time), Monitor, new FailureClassifier([new SqliteTransientFailures(), new HttpTransientFailures()]), syncOptions,
             Microsoft.Extensions.Options.Options.Create(priceLimits ?? new PriceLimits()), time, NullLogger<EventPipeline>.Instance);
         LakeWriter = new LakeWriter(Store, Lake, syncOptions, Metrics, time);
     }

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sync;
 using Portal.Infrastructure.Tests.Imaging;
 using Portal.Infrastructure.Tests.Storage;
 

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

@@ -1,5 +1,4 @@
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Sync;
 

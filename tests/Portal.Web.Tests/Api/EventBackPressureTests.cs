@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sync;
+using Portal.Core.Sync;
 using static Portal.Web.Tests.Api.EventTestSupport;
 
 namespace Portal.Web.Tests.Api;

@@ -12,7 +12,7 @@ using Portal.Infrastructure.Embedded;
 using Portal.Core.Sales;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Hosting;
-using Portal.Infrastructure.Sync;
+using Portal.Core.Sync;
 
 namespace Portal.Web.Tests.Api;
 

@@ -21,6 +21,7 @@ public sealed class ArchitectureTests
     private const string Embedded = "Portal.Infrastructure.Embedded";
     private const string Hosting = "Portal.Infrastructure.Hosting";
     private const string Formats = "Portal.Infrastructure.Formats";
+    private const string Http = "Portal.Infrastructure.Http";
 
     [Fact]
     public void TheCoreUsesNoAdapterNoHostAndNoStorageOrCloudLibrary()
@@ -39,6 +40,9 @@ public sealed class ArchitectureTests
     [InlineData(Formats, Aws)]
     [InlineData(Formats, Embedded)]
     [InlineData(Formats, Hosting)]
+    [InlineData(Http, Aws)]
+    [InlineData(Http, Embedded)]
+    [InlineData(Http, Hosting)]
     public void AnAdapterFolderDoesNotReachInto(string from, string to)
     {
         var result = Types.InAssembly(Infrastructure).That().ResideInNamespace(from).ShouldNot().HaveDependencyOn(to).GetResult();
@@ -52,6 +56,14 @@ public sealed class ArchitectureTests
         var result = Types.InAssembly(Infrastructure).That().DoNotResideInNamespace(Hosting).ShouldNot().HaveDependencyOn(Hosting).GetResult();
 
         AssertKept(result, $"anything → {Hosting}");
+    }
+
+    [Fact]
+    public void TheSyncPipelineLivesInTheCore()
+    {
+        // The pipeline, its stages and its classifier are use cases: the adapters keep no sync folder of their own.
+        Assert.Empty(Types.InAssembly(Infrastructure).That().ResideInNamespaceStartingWith("Portal.Infrastructure.Sync").GetTypes());
+        Assert.NotEmpty(Types.InAssembly(Core).That().HaveName("EventPipeline").GetTypes());
     }
 
     [Fact]
@@ -70,6 +82,7 @@ public sealed class ArchitectureTests
         Assert.NotEmpty(Types.InAssembly(Infrastructure).That().ResideInNamespace(Aws).GetTypes());
         Assert.NotEmpty(Types.InAssembly(Infrastructure).That().ResideInNamespace(Embedded).GetTypes());
         Assert.NotEmpty(Types.InAssembly(Infrastructure).That().ResideInNamespace(Formats).GetTypes());
+        Assert.NotEmpty(Types.InAssembly(Infrastructure).That().ResideInNamespace(Http).GetTypes());
         var wiring = Types.InAssembly(Infrastructure).That().ResideInNamespace(Hosting).ShouldNot().HaveDependencyOn(Aws).GetResult();
         Assert.False(wiring.IsSuccessful);
         Assert.Contains(wiring.FailingTypeNames, name => name.StartsWith(Hosting, StringComparison.Ordinal));

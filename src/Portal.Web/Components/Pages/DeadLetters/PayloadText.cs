@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Web.Components.Pages.DeadLetters;
 

@@ -5,7 +5,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.DynamoDb.Sales;
 using Portal.Infrastructure.Embedded.Lake;
-using Portal.Infrastructure.Sync;
 
 namespace Portal.Infrastructure.Tests.Aws.DynamoDb.Sales;
 

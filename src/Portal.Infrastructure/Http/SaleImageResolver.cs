@@ -6,9 +6,8 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Http;
 
-namespace Portal.Infrastructure.Sync.Images;
+namespace Portal.Infrastructure.Http;
 
 /// <summary>
 /// Fetches a sold product's photo (an image-store key of the same tenant, or an http(s) URL), checks it like an upload,

@@ -1,9 +1,7 @@
 using Portal.Core.Sales;
-using Portal.Core.Sync;
-using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync.Images;
+using Portal.Core.Images;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Core.Sync;
 
 /// <summary>
 /// One submission to the pipeline: a body (one envelope or a batch) and who sent it, with the photos its sold events name by

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
-using Portal.Infrastructure.Demo;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Core.Sync;
 
-/// <summary>The tenants events may be published for: <c>Sync:KnownTenants</c>, the demo tenant, and every tenant with sales (cached).</summary>
-public sealed class KnownTenants(IOptions<SyncOptions> options, IOptions<DemoOptions> demo, ISalesStore store, TimeProvider timeProvider)
+/// <summary>
+/// The tenants events may be published for: <c>Sync:KnownTenants</c>, the tenants the host adds as implicitly known (the demo
+/// tenant, <see cref="SyncOptions.AddImplicitTenant"/>), and every tenant with sales (cached).
+/// </summary>
+public sealed class KnownTenants(IOptions<SyncOptions> options, ISalesStore store, TimeProvider timeProvider)
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile HashSet<string> _fromStore = new(StringComparer.Ordinal);
@@ -42,7 +44,5 @@ public sealed class KnownTenants(IOptions<SyncOptions> options, IOptions<DemoOpt
         return _fromStore.Contains(tenant.Value);
     }
 
-    private bool IsConfigured(TenantId tenant) =>
-        string.Equals(tenant.Value, demo.Value.DemoTenant, StringComparison.Ordinal)
-        || options.Value.KnownTenants.Contains(tenant.Value, StringComparer.Ordinal);
+    private bool IsConfigured(TenantId tenant) => options.Value.IsConfiguredTenant(tenant.Value);
 }

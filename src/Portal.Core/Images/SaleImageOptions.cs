@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Portal.Infrastructure.Sync.Images;
+namespace Portal.Core.Images;
 
 /// <summary>Section <c>Sync:Images</c>: how a sold product's photo is fetched when an event or an import names it by URL.</summary>
 public sealed class SaleImageOptions

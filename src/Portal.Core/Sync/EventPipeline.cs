@@ -5,11 +5,8 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
-using Portal.Infrastructure.Http;
-using Portal.Infrastructure.Sync.Images;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Core.Sync;
 
 /// <summary>
 /// The sync pipeline, one for every transport: parse and validate, tenant checks, idempotency, the product state machine,
@@ -31,10 +28,11 @@ public sealed partial class EventPipeline(
     IParkedEventStore parked,
     IDeadLetterStore deadLetters,
     ISaleImageResolver images,
-    SalePhotoFetcher photos,
+    ISalePhotoFetcher photos,
     ISalesIndex index,
     KnownTenants knownTenants,
     SyncMonitor monitor,
+    FailureClassifier failures,
     IOptions<SyncOptions> options,
     IOptions<PriceLimits> priceLimits,
     TimeProvider timeProvider,
@@ -91,7 +89,7 @@ public sealed partial class EventPipeline(
 
     /// <summary>
     /// Fetches, stores and embeds the photos the submission's valid sold events name by URL (tenant permitted and known),
-    /// through the bounded <see cref="SalePhotoFetcher"/>, and returns the submission carrying them. The submitter calls this
+    /// through the bounded <see cref="ISalePhotoFetcher"/>, and returns the submission carrying them. The submitter calls this
     /// before queueing, so a slow image host holds up its own submission only, never the consumer and everything behind it.
     /// </summary>
     public async Task<SubmissionRequest> PrefetchPhotosAsync(SubmissionRequest submission, CancellationToken cancellationToken)
@@ -625,7 +623,7 @@ public sealed partial class EventPipeline(
 
     private async Task FailAsync(WorkItem item, Exception exception, bool release, CancellationToken cancellationToken, int? attemptsMade = null)
     {
-        var retryable = FailureClassifier.IsRetryable(exception);
+        var retryable = failures.IsRetryable(exception);
         var attempts = attemptsMade ?? (retryable ? _options.MaxRetries + 1 : 1);
         // Messages may quote a photo URL: what reaches the publisher, the letters and the monitor is redacted.
         var message = UrlRedaction.RedactUrlsIn(exception.Message);
@@ -722,7 +720,7 @@ public sealed partial class EventPipeline(
             {
                 return await action();
             }
-            catch (Exception ex) when (attempt < _options.MaxRetries && FailureClassifier.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (attempt < _options.MaxRetries && failures.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
                 monitor.RecordRetry();
                 var delay = _options.RetryBaseDelay * Math.Pow(2, attempt);

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sync;
 
-namespace Portal.Infrastructure.Sync;
+namespace Portal.Core.Sync;
 
 /// <summary>A submission waiting in the channel, with the completion its caller awaits.</summary>
 public sealed record QueuedSubmission(SubmissionRequest Request, TaskCompletionSource<EventSubmissionResult> Completion);
