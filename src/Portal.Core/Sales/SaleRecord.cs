@@ -20,6 +20,33 @@ public sealed record SaleRecord
     public string Source { get; init; } = "import";
 
     public string Season => Seasons.QuarterOf(SoldAt);
+
+    /// <summary>
+    /// Refuses a sale no store can keep, before anything is written, naming the field. Every sales store calls this;
+    /// a store adds only its own limits (DynamoDB: key length and control characters).
+    /// </summary>
+    public static void ThrowIfInvalid(SaleRecord sale, StoredEmbedding? embedding)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        if (sale.Tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is missing (default TenantId).", "tenant");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.ProductId, nameof(ProductId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.SaleId, nameof(SaleId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Category, nameof(Category));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Currency, nameof(Currency));
+        if (sale.SoldPrice < 0m || sale.SoldPrice >= PriceLimits.Ceiling)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sale), sale.SoldPrice, "SoldPrice must be in [0, 10^12).");
+        }
+
+        if (embedding is not null)
+        {
+            StoredEmbedding.ThrowIfInvalid(embedding);
+        }
+    }
 }
 
 public static class Seasons

@@ -83,12 +83,7 @@ public sealed partial class DynamoDbSalesStore : ISalesStore, ISalesOutbox, ISal
     public async Task<bool> ReplaceEmbeddingAsync(TenantId tenant, string saleId, StoredEmbedding embedding, CancellationToken cancellationToken)
     {
         RequireTenant(tenant);
-        ArgumentNullException.ThrowIfNull(embedding);
-        ArgumentException.ThrowIfNullOrWhiteSpace(embedding.ModelId, nameof(embedding.ModelId));
-        if (embedding.Vector is not { Length: > 0 })
-        {
-            throw new ArgumentException("An embedding needs at least one dimension.", nameof(embedding));
-        }
+        StoredEmbedding.ThrowIfInvalid(embedding);
 
         if (string.IsNullOrWhiteSpace(saleId) || await FindLiveSaleAsync(tenant, saleId, cancellationToken) is not { } item)
         {

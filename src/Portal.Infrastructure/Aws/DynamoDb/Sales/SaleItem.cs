@@ -153,36 +153,16 @@ internal static class SaleItem
 
     public static Dictionary<string, AttributeValue> Key(string pk, string sk) => new(StringComparer.Ordinal) { [Pk] = Str(pk), [Sk] = Str(sk) };
 
-    /// <summary>Refuses what cannot be stored safely, before anything is written, naming the field.</summary>
+    /// <summary>The domain checks, then what a DynamoDB key cannot hold (length, control characters), naming the field.</summary>
     public static void Validate(SaleRecord sale, StoredEmbedding? embedding)
     {
-        ArgumentNullException.ThrowIfNull(sale);
-        if (sale.Tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is missing (default TenantId).", nameof(sale));
-        }
-
+        SaleRecord.ThrowIfInvalid(sale, embedding);
         ValidateId(sale.ProductId, nameof(sale.ProductId));
         ValidateId(sale.SaleId, nameof(sale.SaleId));
         ValidateId(sale.Category, nameof(sale.Category));
         if (sale.Brand is not null)
         {
             ValidateId(sale.Brand, nameof(sale.Brand));
-        }
-
-        ArgumentException.ThrowIfNullOrWhiteSpace(sale.Currency, nameof(sale.Currency));
-        if (sale.SoldPrice < 0m || sale.SoldPrice >= PriceLimits.Ceiling)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sale), sale.SoldPrice, "SoldPrice must be in [0, 10^12).");
-        }
-
-        if (embedding is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(embedding.ModelId, nameof(embedding.ModelId));
-            if (embedding.Vector is not { Length: > 0 })
-            {
-                throw new ArgumentException("An embedding needs at least one dimension.", nameof(embedding));
-            }
         }
     }
 
