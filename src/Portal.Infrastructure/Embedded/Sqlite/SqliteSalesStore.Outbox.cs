@@ -42,7 +42,7 @@ public sealed partial class SqliteSalesStore
         foreach (var entry in sales)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(sales));
-            Validate(entry.Sale, entry.Embedding);
+            SaleRecord.ThrowIfInvalid(entry.Sale, entry.Embedding);
             entry.Validate();
         }
 
