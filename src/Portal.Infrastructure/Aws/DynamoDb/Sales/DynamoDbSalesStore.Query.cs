@@ -131,132 +131,153 @@ public sealed partial class DynamoDbSalesStore
         var fromMs = query.SoldFrom?.ToUnixTimeMilliseconds();
         var toMs = query.SoldTo?.ToUnixTimeMilliseconds();
         var hasDates = fromMs is not null || toMs is not null;
+        var scope = new PlanScope(query, counting, fromMs, toMs);
 
         if (query.ProductId is not null)
         {
-            return new QueryPlan([Request(null, Pk, SalePartitionKey(tenant, query.ProductId), sortKeyPrefix: "SALE#", dateKeyName: null, byBrand: false, byCategory: false)], true);
+            return new QueryPlan([Request(scope, null, Pk, SalePartitionKey(tenant, query.ProductId), sortKeyPrefix: "SALE#", dateKeyName: null, byBrand: false, byCategory: false)], true);
         }
 
         if (query.Brand is not null)
         {
-            return new QueryPlan([Request(Gsi3, Gsi3Pk, SalesKeys.Gsi3Pk(tenant, query.Brand), null, Gsi3Sk, byBrand: true, byCategory: false)], true);
+            return new QueryPlan([Request(scope, Gsi3, Gsi3Pk, SalesKeys.Gsi3Pk(tenant, query.Brand), null, Gsi3Sk, byBrand: true, byCategory: false)], true);
         }
 
         if (query.Category is not null && !hasDates && (counting || query.SortBy != SalesSort.SoldAt))
         {
             // GSI-1 is keyed by season too: one query per quarter reads exactly the category's sales.
             var requests = Enumerable.Range(1, 4)
-                .Select(q => Request(Gsi1, Gsi1Pk, SalesKeys.Gsi1Pk(tenant, query.Category, $"Q{q}"), null, null, byBrand: false, byCategory: true))
+                .Select(q => Request(scope, Gsi1, Gsi1Pk, SalesKeys.Gsi1Pk(tenant, query.Category, $"Q{q}"), null, null, byBrand: false, byCategory: true))
                 .ToList();
             return new QueryPlan(requests, false);
         }
 
-        return new QueryPlan([Request(Gsi4, Gsi4Pk, Gsi4PartitionKey(tenant), null, Gsi4Sk, byBrand: false, byCategory: false)], true);
+        return new QueryPlan([Request(scope, Gsi4, Gsi4Pk, Gsi4PartitionKey(tenant), null, Gsi4Sk, byBrand: false, byCategory: false)], true);
+    }
 
-        QueryRequest Request(string? index, string partitionName, string partitionValue, string? sortKeyPrefix, string? dateKeyName, bool byBrand, bool byCategory)
+    /// <summary>One query of a plan: key condition, filters and (unless counting) the projection without the embedding.</summary>
+    private QueryRequest Request(PlanScope scope, string? index, string partitionName, string partitionValue, string? sortKeyPrefix, string? dateKeyName, bool byBrand, bool byCategory)
+    {
+        var names = new Dictionary<string, string> { ["#pk"] = partitionName, ["#ttl"] = Ttl };
+        var values = new Dictionary<string, AttributeValue> { [":pk"] = Str(partitionValue), [":now"] = Num(NowSeconds()) };
+        var keyCondition = KeyCondition(scope, names, values, sortKeyPrefix, dateKeyName);
+        var request = new QueryRequest
         {
-            var names = new Dictionary<string, string> { ["#pk"] = partitionName, ["#ttl"] = Ttl };
-            var values = new Dictionary<string, AttributeValue> { [":pk"] = Str(partitionValue), [":now"] = Num(NowSeconds()) };
-            var keyCondition = "#pk = :pk";
-            if (sortKeyPrefix is not null)
+            TableName = TableName,
+            IndexName = index,
+            KeyConditionExpression = keyCondition,
+            FilterExpression = FilterExpression(scope, names, values, byBrand, byCategory),
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
+        if (!scope.Counting)
+        {
+            // Everything but the embedding: the explorer never shows it, so it is not sent over the wire.
+            var projected = new List<string>();
+            foreach (var attribute in SaleAttributes)
             {
-                names["#sk"] = Sk;
-                values[":skprefix"] = Str(sortKeyPrefix);
-                keyCondition += " AND begins_with(#sk, :skprefix)";
-            }
-            else if (dateKeyName is not null && hasDates)
-            {
-                // A key range that surely holds every match; the exact millisecond bounds are the filter below.
-                names["#sk"] = dateKeyName;
-                var low = fromMs is { } f ? DateKey(DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(f, MinMs))) : null;
-                var high = toMs is { } t && t < MaxMs ? DateKey(DateTimeOffset.FromUnixTimeMilliseconds(t + 1)) : null;
-                if (low is not null && high is not null)
-                {
-                    values[":lo"] = Str(low);
-                    values[":hi"] = Str(high);
-                    keyCondition += " AND #sk BETWEEN :lo AND :hi";
-                }
-                else if (low is not null)
-                {
-                    values[":lo"] = Str(low);
-                    keyCondition += " AND #sk >= :lo";
-                }
-                else if (high is not null)
-                {
-                    values[":hi"] = Str(high);
-                    keyCondition += " AND #sk <= :hi";
-                }
+                var alias = "#p" + projected.Count;
+                names[alias] = attribute;
+                projected.Add(alias);
             }
 
-            var filters = new List<string> { "#ttl > :now" };
-            void Filter(string attribute, string op, AttributeValue value)
-            {
-                var n = filters.Count;
-                names["#f" + n] = attribute;
-                values[":f" + n] = value;
-                filters.Add($"#f{n} {op} :f{n}");
-            }
-
-            if (query.Category is not null && !byCategory)
-            {
-                Filter(Category, "=", Str(query.Category));
-            }
-
-            if (query.Brand is not null && !byBrand)
-            {
-                Filter(Brand, "=", Str(query.Brand));
-            }
-
-            if (query.Condition is { } condition)
-            {
-                Filter(ConditionAttribute, "=", Str(condition.ToWireName()));
-            }
-
-            if (query.MinPrice is { } min)
-            {
-                Filter(SalePrice, ">=", Num(min.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            if (query.MaxPrice is { } max)
-            {
-                Filter(SalePrice, "<=", Num(max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            if (fromMs is { } from)
-            {
-                Filter(SoldAtMs, ">=", Num(from));
-            }
-
-            if (toMs is { } to)
-            {
-                Filter(SoldAtMs, "<=", Num(to));
-            }
-
-            var request = new QueryRequest
-            {
-                TableName = TableName,
-                IndexName = index,
-                KeyConditionExpression = keyCondition,
-                FilterExpression = string.Join(" AND ", filters),
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            };
-            if (!counting)
-            {
-                // Everything but the embedding: the explorer never shows it, so it is not sent over the wire.
-                var projected = new List<string>();
-                foreach (var attribute in SaleAttributes)
-                {
-                    var alias = "#p" + projected.Count;
-                    names[alias] = attribute;
-                    projected.Add(alias);
-                }
-
-                request.ProjectionExpression = string.Join(", ", projected);
-            }
-
-            return request;
+            request.ProjectionExpression = string.Join(", ", projected);
         }
+
+        return request;
+    }
+
+    /// <summary>The key condition: the partition, then a sort-key prefix or a date range that surely holds every match.</summary>
+    private static string KeyCondition(PlanScope scope, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, string? sortKeyPrefix, string? dateKeyName)
+    {
+        var keyCondition = "#pk = :pk";
+        if (sortKeyPrefix is not null)
+        {
+            names["#sk"] = Sk;
+            values[":skprefix"] = Str(sortKeyPrefix);
+            keyCondition += " AND begins_with(#sk, :skprefix)";
+        }
+        else if (dateKeyName is not null && scope.HasDates)
+        {
+            // A key range that surely holds every match; the exact millisecond bounds are the filter below.
+            names["#sk"] = dateKeyName;
+            var low = scope.FromMs is { } f ? DateKey(DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(f, MinMs))) : null;
+            var high = scope.ToMs is { } t && t < MaxMs ? DateKey(DateTimeOffset.FromUnixTimeMilliseconds(t + 1)) : null;
+            if (low is not null && high is not null)
+            {
+                values[":lo"] = Str(low);
+                values[":hi"] = Str(high);
+                keyCondition += " AND #sk BETWEEN :lo AND :hi";
+            }
+            else if (low is not null)
+            {
+                values[":lo"] = Str(low);
+                keyCondition += " AND #sk >= :lo";
+            }
+            else if (high is not null)
+            {
+                values[":hi"] = Str(high);
+                keyCondition += " AND #sk <= :hi";
+            }
+        }
+
+        return keyCondition;
+    }
+
+    /// <summary>The filter expression: live items only, then every filter the key does not already apply.</summary>
+    private static string FilterExpression(PlanScope scope, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, bool byBrand, bool byCategory)
+    {
+        var filters = new List<string> { "#ttl > :now" };
+        void Filter(string attribute, string op, AttributeValue value)
+        {
+            var n = filters.Count;
+            names["#f" + n] = attribute;
+            values[":f" + n] = value;
+            filters.Add($"#f{n} {op} :f{n}");
+        }
+
+        if (scope.Query.Category is not null && !byCategory)
+        {
+            Filter(Category, "=", Str(scope.Query.Category));
+        }
+
+        if (scope.Query.Brand is not null && !byBrand)
+        {
+            Filter(Brand, "=", Str(scope.Query.Brand));
+        }
+
+        if (scope.Query.Condition is { } condition)
+        {
+            Filter(ConditionAttribute, "=", Str(condition.ToWireName()));
+        }
+
+        if (scope.Query.MinPrice is { } min)
+        {
+            Filter(SalePrice, ">=", Num(min.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (scope.Query.MaxPrice is { } max)
+        {
+            Filter(SalePrice, "<=", Num(max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (scope.FromMs is { } from)
+        {
+            Filter(SoldAtMs, ">=", Num(from));
+        }
+
+        if (scope.ToMs is { } to)
+        {
+            Filter(SoldAtMs, "<=", Num(to));
+        }
+
+        return string.Join(" AND ", filters);
+    }
+
+    /// <summary>What every request of one plan shares: the query, whether it only counts, and its bounds in unix ms.</summary>
+    private readonly record struct PlanScope(SalesQuery Query, bool Counting, long? FromMs, long? ToMs)
+    {
+        public bool HasDates => FromMs is not null || ToMs is not null;
     }
 
     private static readonly long MinMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
