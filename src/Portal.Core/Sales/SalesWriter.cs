@@ -5,9 +5,11 @@ using Portal.Core.Sync;
 namespace Portal.Core.Sales;
 
 /// <summary>
-/// Writes sold items everywhere they belong, through the same outbox as the sync pipeline: the sales and their outbox rows
-/// in one transaction (idempotent by sale id), then the outbox drained into the lake, then the in-memory index.
-/// Re-running with the same sales adds nothing; a crash after the store write leaves outbox rows the lake writer drains later.
+/// The one way a sale is written, for every writer (the sync pipeline, import, the demo seeder, SmartGo): the sales and
+/// their outbox rows in one transaction (idempotent by sale id), then — unless the caller leaves it to the background
+/// <see cref="LakeWriter"/> — the outbox drained into the lake, then the in-memory index. Re-running with the same sales
+/// adds nothing, so a caller may retry a whole write; a crash after the store write leaves outbox rows the lake writer
+/// drains later.
 /// </summary>
 public sealed class SalesWriter(ISalesOutbox outbox, LakeWriter lakeWriter, ISalesIndex index)
 {
@@ -18,13 +20,21 @@ public sealed class SalesWriter(ISalesOutbox outbox, LakeWriter lakeWriter, ISal
     }
 
     /// <summary>As the one-photo overload, with each sale's further photos stored with it and searchable in the index.</summary>
-    public async Task<int> WriteAsync(IReadOnlyList<SaleWithPhotos> batch, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(IReadOnlyList<SaleWithPhotos> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, LakeHandoff.DrainNow, cancellationToken);
+
+    /// <summary>Writes the batch (one transaction) and indexes it; <paramref name="lake"/> says whether the lake is written before returning.</summary>
+    /// <returns>How many of the sales were new.</returns>
+    public async Task<int> WriteAsync(IReadOnlyList<SaleWithPhotos> batch, LakeHandoff lake, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var added = await outbox.AddSalesWithPhotosAsync(batch, cancellationToken);
 
-        // Importers and the seeder expect the lake to hold their rows when the call returns.
-        await lakeWriter.DrainAsync(force: true, cancellationToken);
+        if (lake == LakeHandoff.DrainNow)
+        {
+            // Importers and the seeder expect the lake to hold their rows when the call returns.
+            await lakeWriter.DrainAsync(force: true, cancellationToken);
+        }
 
         // The index ignores sale ids it already holds, so adding the whole batch is safe after a crash mid-way.
         foreach (var sale in batch)
@@ -34,4 +44,17 @@ public sealed class SalesWriter(ISalesOutbox outbox, LakeWriter lakeWriter, ISal
 
         return added.Count(a => a);
     }
+}
+
+/// <summary>How a <see cref="SalesWriter"/> write reaches the lake.</summary>
+public enum LakeHandoff
+{
+    /// <summary>Drain the outbox into the lake before returning (importers and the seeder read the lake right after).</summary>
+    DrainNow,
+
+    /// <summary>
+    /// Leave the outbox rows to the background <see cref="LakeWriter"/>, which batches them into few Parquet files: the sync
+    /// pipeline's micro-batches must not wait on the lake or write a file each.
+    /// </summary>
+    Background,
 }

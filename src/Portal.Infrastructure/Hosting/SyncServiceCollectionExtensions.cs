@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Sync.Stages;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Http;
@@ -37,6 +38,16 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<SalePhotoFetcher>();
         services.AddSingleton<ISalePhotoFetcher>(sp => sp.GetRequiredService<SalePhotoFetcher>());
+        // The pipeline only sequences its stages (Core/Sync/Stages); the sale stage writes through the one SalesWriter.
+        services.AddSingleton<SyncRetry>();
+        services.AddSingleton<DeadLetterWriter>();
+        services.AddSingleton<EventOutcomes>();
+        services.AddSingleton<IntakeStage>();
+        services.AddSingleton<ClaimStage>();
+        services.AddSingleton<PhotoStage>();
+        services.AddSingleton<ParkStage>();
+        services.AddSingleton<TransitionStage>();
+        services.AddSingleton<SaleStage>();
         services.AddSingleton<EventPipeline>();
         services.AddSingleton<SyncChannel>();
         services.AddSingleton<IEventSubmitter, ChannelEventSubmitter>();

@@ -7,6 +7,7 @@ using Portal.Core.Images;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;
 using Portal.Core.Sync;
+using Portal.Core.Sync.Stages;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Hosting;
@@ -43,10 +44,8 @@ internal sealed class SyncHarness : IDisposable
         var syncOptions = Microsoft.Extensions.Options.Options.Create(Options);
         Options.AddImplicitTenant(Tenant);
         Photos = new SalePhotoFetcher(Images, Microsoft.Extensions.Options.Options.Create(new SaleImageOptions()), syncOptions, time, NullLogger<SalePhotoFetcher>.Instance);
-        Pipeline = new EventPipeline(Idempotency, Outbox, States, Parked, DeadLetters, Images, Photos, Index,
-            new KnownTenants(syncOptions, Store, time), Monitor, new FailureClassifier([new SqliteTransientFailures(), new HttpTransientFailures()]), syncOptions,
-            Microsoft.Extensions.Options.Options.Create(priceLimits ?? new PriceLimits()), time, NullLogger<EventPipeline>.Instance);
         LakeWriter = new LakeWriter(Store, Lake, syncOptions, Metrics, time);
+        Pipeline = NewPipeline(syncOptions, Microsoft.Extensions.Options.Options.Create(priceLimits ?? new PriceLimits()));
     }
 
     public string Folder { get; }
@@ -67,6 +66,23 @@ internal sealed class SyncHarness : IDisposable
     public SyncMonitor Monitor { get; }
     public EventPipeline Pipeline { get; }
     public LakeWriter LakeWriter { get; }
+
+    /// <summary>The pipeline and its stages over this harness's stores, wired as the host wires them.</summary>
+    private EventPipeline NewPipeline(IOptions<SyncOptions> syncOptions, IOptions<PriceLimits> priceLimits)
+    {
+        var failures = new FailureClassifier([new SqliteTransientFailures(), new HttpTransientFailures()]);
+        var retry = new SyncRetry(failures, syncOptions, Monitor, Time);
+        var deadLetters = new DeadLetterWriter(DeadLetters, retry, Monitor, Time, NullLogger<DeadLetterWriter>.Instance);
+        var outcomes = new EventOutcomes(deadLetters, Idempotency, failures, Monitor, syncOptions, NullLogger<EventOutcomes>.Instance);
+        var park = new ParkStage(Parked, outcomes, deadLetters, retry, Monitor, syncOptions, Time);
+        return new EventPipeline(
+            new IntakeStage(new KnownTenants(syncOptions, Store, Time), deadLetters, outcomes, Monitor, priceLimits, Time),
+            new ClaimStage(Idempotency, outcomes, retry, Monitor, syncOptions, Time, NullLogger<ClaimStage>.Instance),
+            new PhotoStage(Images, Photos, outcomes, retry, syncOptions),
+            new TransitionStage(States, park, outcomes, retry),
+            park,
+            new SaleStage(new SalesWriter(Outbox, LakeWriter, Index), outcomes, retry, Monitor, Time, NullLogger<SaleStage>.Instance));
+    }
 
     public string LakeRoot => Path.Combine(Folder, "lake");
 
