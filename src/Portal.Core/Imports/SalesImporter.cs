@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -32,6 +31,53 @@ public sealed class SalesImporter(
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
+        var manifest = OpenManifest(request);
+        // The store's own retention, so the cut is the one its reads apply (sold_at + retention > now).
+        var run = new ImportRun(request, manifest, time.GetUtcNow(), store.RetentionPeriod,
+            embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown");
+        foreach (var (line, fields) in manifest.Records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            run.Processed++;
+            await TakeRowAsync(run, line, new ManifestRow(fields, manifest.Columns), cancellationToken);
+            if (run.Batch.Count >= BatchSize)
+            {
+                await WriteBatchAsync(run, cancellationToken);
+            }
+
+            progress?.Report(run.Progress(run.Imported + run.Batch.Count));
+        }
+
+        if (run.Batch.Count > 0)
+        {
+            await WriteBatchAsync(run, cancellationToken);
+        }
+
+        progress?.Report(run.Progress(run.Imported));
+        return run.Report();
+    }
+
+    /// <summary>The latest parseable <c>date</c> of a manifest, or null when it has none.</summary>
+    public static DateTimeOffset? LastDate(string manifestPath)
+    {
+        var records = ReadManifest(manifestPath, out var columns);
+        DateTimeOffset? last = null;
+        foreach (var (_, fields) in records)
+        {
+            if (new ManifestRow(fields, columns).Get("date") is { } text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+                && (last is null || date > last))
+            {
+                last = date;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>The request's tenant, images folder and manifest rows; throws when the tenant, the file or a required column is wrong.</summary>
+    private static Manifest OpenManifest(ImportRequest request)
+    {
         if (!TenantId.TryParse(request.Tenant, out var tenant))
         {
             throw new ArgumentException($"Tenant id '{request.Tenant}' is invalid: use 1-64 lower-case letters, digits or dashes.");
@@ -55,110 +101,69 @@ public sealed class SalesImporter(
             throw new InvalidDataException($"The manifest has no column {string.Join(", ", missing)}; required: image or images, {string.Join(", ", Required)}.");
         }
 
-        var modelId = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
-        var now = time.GetUtcNow();
-        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        // The store's own retention, so the cut is the one its reads apply (sold_at + retention > now).
-        var retention = store.RetentionPeriod;
-        var soldBefore = now - retention;
-        var pastRetention = new List<int>();
-        var rejected = new List<RejectedRow>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var captured = new Dictionary<string, string>(StringComparer.Ordinal);
-        var capture = request.CaptureColumn?.Trim().ToLowerInvariant();
-        var batch = new List<SaleWithPhotos>(BatchSize);
-        int imported = 0, present = 0, processed = 0;
-        var dated = true;
-
-        foreach (var (line, fields) in records)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            processed++;
-            var row = new Row(fields, columns);
-            var parsed = Parse(row, request, tenant, today, priceLimits.Value, out var reason);
-            if (parsed is null)
-            {
-                rejected.Add(new RejectedRow(line, reason!));
-            }
-            else if (seen.TryGetValue(parsed.Value.Sale.SaleId, out var firstLine))
-            {
-                rejected.Add(new RejectedRow(line, $"Duplicate of line {firstLine}."));
-            }
-            else if (parsed.Value.Sale.SoldAt <= soldBefore && !request.IgnoreRetention)
-            {
-                seen[parsed.Value.Sale.SaleId] = line;
-                pastRetention.Add(line);
-            }
-            else
-            {
-                seen[parsed.Value.Sale.SaleId] = line;
-                if (capture is not null && row.Get(capture) is { } value)
-                {
-                    captured[parsed.Value.Sale.SaleId] = value;
-                }
-
-                dated &= parsed.Value.Dated;
-                if (parsed.Value.Sale.SoldAt <= soldBefore)
-                {
-                    pastRetention.Add(line);
-                }
-
-                if (await store.ContainsSaleAsync(tenant, parsed.Value.Sale.SaleId, cancellationToken))
-                {
-                    present++;
-                }
-                else
-                {
-                    var (sale, error) = await PrepareImagesAsync(parsed.Value.Sale, parsed.Value.Photos, imagesRoot, modelId, cancellationToken);
-                    if (sale is null)
-                    {
-                        rejected.Add(new RejectedRow(line, error!));
-                    }
-                    else
-                    {
-                        batch.Add(sale);
-                    }
-                }
-            }
-
-            if (batch.Count >= BatchSize)
-            {
-                imported += await writer.WriteAsync(batch, cancellationToken);
-                batch.Clear();
-            }
-
-            progress?.Report(new ImportProgress(processed, records.Count, imported + batch.Count, rejected.Count, pastRetention.Count));
-        }
-
-        if (batch.Count > 0)
-        {
-            imported += await writer.WriteAsync(batch, cancellationToken);
-        }
-
-        progress?.Report(new ImportProgress(processed, records.Count, imported, rejected.Count, pastRetention.Count));
-        return new ImportReport(records.Count, imported, present, rejected, dated)
-        {
-            PastRetention = new PastRetentionRows(pastRetention.Count, pastRetention, soldBefore, retention, request.IgnoreRetention),
-            Captured = captured,
-        };
+        return new Manifest(tenant, imagesRoot, records, columns);
     }
 
-    /// <summary>The latest parseable <c>date</c> of a manifest, or null when it has none.</summary>
-    public static DateTimeOffset? LastDate(string manifestPath)
+    /// <summary>
+    /// One row: rejected (bad, a repeat, a photo that fails), skipped past the retention, counted as already present, or
+    /// prepared (photos checked and embedded) into the batch.
+    /// </summary>
+    private async Task TakeRowAsync(ImportRun run, int line, ManifestRow row, CancellationToken cancellationToken)
     {
-        var records = ReadManifest(manifestPath, out var columns);
-        DateTimeOffset? last = null;
-        foreach (var (_, fields) in records)
+        var parsed = ManifestRowParser.Parse(row, run.Request, run.Manifest.Tenant, run.Today, priceLimits.Value, out var reason);
+        if (parsed is null)
         {
-            if (new Row(fields, columns).Get("date") is { } text
-                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
-                && (last is null || date > last))
-            {
-                last = date;
-            }
+            run.Rejected.Add(new RejectedRow(line, reason!));
+            return;
         }
 
-        return last;
+        var (sale, photos, dated) = parsed.Value;
+
+        if (run.Seen.TryGetValue(sale.SaleId, out var firstLine))
+        {
+            run.Rejected.Add(new RejectedRow(line, $"Duplicate of line {firstLine}."));
+            return;
+        }
+
+        run.Seen[sale.SaleId] = line;
+        var pastRetention = sale.SoldAt <= run.SoldBefore;
+        if (pastRetention)
+        {
+            run.PastRetention.Add(line);
+        }
+
+        if (pastRetention && !run.Request.IgnoreRetention)
+        {
+            return;
+        }
+
+        if (run.Capture is not null && row.Get(run.Capture) is { } value)
+        {
+            run.Captured[sale.SaleId] = value;
+        }
+
+        run.Dated &= dated;
+        if (await store.ContainsSaleAsync(run.Manifest.Tenant, sale.SaleId, cancellationToken))
+        {
+            run.Present++;
+            return;
+        }
+
+        var (prepared, error) = await PrepareImagesAsync(sale, photos, run.Manifest.ImagesRoot, run.ModelId, cancellationToken);
+        if (prepared is null)
+        {
+            run.Rejected.Add(new RejectedRow(line, error!));
+        }
+        else
+        {
+            run.Batch.Add(prepared);
+        }
+    }
+
+    private async Task WriteBatchAsync(ImportRun run, CancellationToken cancellationToken)
+    {
+        run.Imported += await writer.WriteAsync(run.Batch, cancellationToken);
+        run.Batch.Clear();
     }
 
     private static List<(int Line, IReadOnlyList<string> Fields)> ReadManifest(string path, out Dictionary<string, int> columns)
@@ -175,128 +180,6 @@ public sealed class SalesImporter(
             .GroupBy(c => c.Name)
             .ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         return records.Skip(1).ToList();
-    }
-
-    private readonly record struct Row(IReadOnlyList<string> Fields, Dictionary<string, int> Columns)
-    {
-        public string? Get(string column) =>
-            Columns.TryGetValue(column, out var i) && i < Fields.Count && !string.IsNullOrWhiteSpace(Fields[i]) ? Fields[i].Trim() : null;
-    }
-
-    private static (SaleRecord Sale, IReadOnlyList<string> Photos, bool Dated)? Parse(Row row, ImportRequest request, TenantId tenant, DateTimeOffset today, PriceLimits limits, out string? reason)
-    {
-        reason = null;
-        var photos = Photos(row);
-        var image = photos.Count == 0 ? null : string.Join('|', photos);
-        var category = row.Get("category");
-        var priceText = row.Get("price");
-        if (image is null || category is null || priceText is null)
-        {
-            reason = $"Missing {string.Join(", ", new[] { ("image", image), ("category", category), ("price", priceText) }.Where(p => p.Item2 is null).Select(p => p.Item1))}.";
-            return null;
-        }
-
-        if (photos.Count > SaleWithPhotos.MaxPhotos)
-        {
-            reason = $"{photos.Count} photos; at most {SaleWithPhotos.MaxPhotos} per sale.";
-            return null;
-        }
-
-        if (!decimal.TryParse(priceText, NumberStyles.Number, CultureInfo.InvariantCulture, out var price))
-        {
-            reason = $"Price '{priceText}' is not a number.";
-            return null;
-        }
-
-        ItemCondition? condition = null;
-        if (row.Get("condition") is { } conditionText)
-        {
-            if (!ItemConditions.TryParse(conditionText, out var parsed))
-            {
-                reason = $"Unknown condition '{conditionText}'; use one of {ItemConditions.WireNames}.";
-                return null;
-            }
-
-            condition = parsed;
-        }
-
-        var currency = (row.Get("currency") ?? request.DefaultCurrency).ToUpperInvariant();
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
-        {
-            reason = $"Currency '{currency}' is not a three-letter ISO code.";
-            return null;
-        }
-
-        // After the currency: the limit is the currency's own.
-        if (limits.Check(price, currency) is { } outside)
-        {
-            reason = outside;
-            return null;
-        }
-
-        var soldAt = today;
-        var dated = false;
-        if (row.Get("date") is { } dateText)
-        {
-            if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out soldAt))
-            {
-                reason = $"Date '{dateText}' is not a date.";
-                return null;
-            }
-
-            if (soldAt > today.AddDays(1))
-            {
-                reason = $"Date {soldAt:yyyy-MM-dd} is in the future.";
-                return null;
-            }
-
-            dated = true;
-        }
-
-        if (category.Length > 100 || (row.Get("brand")?.Length ?? 0) > 100 || (row.Get("title")?.Length ?? 0) > 300)
-        {
-            reason = "Category or brand over 100 characters, or title over 300.";
-            return null;
-        }
-
-        var saleId = "imp-" + Hash($"{tenant}|{image}|{category}|{row.Get("brand")}|{condition}|{price.ToString(CultureInfo.InvariantCulture)}|{currency}|{row.Get("date")}|{row.Get("title")}");
-        return (new SaleRecord
-        {
-            Tenant = tenant,
-            ProductId = saleId,
-            SaleId = saleId,
-            Category = category,
-            Brand = row.Get("brand"),
-            Condition = condition,
-            Title = row.Get("title"),
-            SoldPrice = price,
-            Currency = currency,
-            SoldAt = soldAt,
-            Source = request.Source,
-        }, photos, dated);
-    }
-
-    /// <summary>
-    /// The row's photo paths: <c>image</c>, then each of <c>images</c> (split on <c>|</c>, blanks and repeats left out). A row
-    /// with one photo hashes to the same sale id as before the <c>images</c> column existed.
-    /// </summary>
-    private static List<string> Photos(Row row)
-    {
-        var photos = new List<string>();
-        if (row.Get("image") is { } image)
-        {
-            photos.Add(image);
-        }
-
-        foreach (var path in (row.Get("images") ?? string.Empty).Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!photos.Contains(path, StringComparer.Ordinal))
-            {
-                photos.Add(path);
-            }
-        }
-
-        return photos;
     }
 
     /// <summary>Checks and embeds every photo of the row, in order; the first is stored in the image store and named by the sale.</summary>
@@ -358,5 +241,34 @@ public sealed class SalesImporter(
         return true;
     }
 
-    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..20];
+    private sealed record Manifest(TenantId Tenant, string ImagesRoot, List<(int Line, IReadOnlyList<string> Fields)> Records, Dictionary<string, int> Columns);
+
+    /// <summary>One import's running state: the counts, the rejected and past-retention lines, the batch being filled.</summary>
+    private sealed class ImportRun(ImportRequest request, Manifest manifest, DateTimeOffset now, TimeSpan retention, string modelId)
+    {
+        public ImportRequest Request { get; } = request;
+        public Manifest Manifest { get; } = manifest;
+        public string ModelId { get; } = modelId;
+        public TimeSpan Retention { get; } = retention;
+        public DateTimeOffset Today { get; } = new(now.UtcDateTime.Date, TimeSpan.Zero);
+        public DateTimeOffset SoldBefore { get; } = now - retention;
+        public string? Capture { get; } = request.CaptureColumn?.Trim().ToLowerInvariant();
+        public List<int> PastRetention { get; } = [];
+        public List<RejectedRow> Rejected { get; } = [];
+        public Dictionary<string, int> Seen { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> Captured { get; } = new(StringComparer.Ordinal);
+        public List<SaleWithPhotos> Batch { get; } = new(BatchSize);
+        public int Imported { get; set; }
+        public int Present { get; set; }
+        public int Processed { get; set; }
+        public bool Dated { get; set; } = true;
+
+        public ImportProgress Progress(int imported) => new(Processed, Manifest.Records.Count, imported, Rejected.Count, PastRetention.Count);
+
+        public ImportReport Report() => new(Manifest.Records.Count, Imported, Present, Rejected, Dated)
+        {
+            PastRetention = new PastRetentionRows(PastRetention.Count, PastRetention, SoldBefore, Retention, Request.IgnoreRetention),
+            Captured = Captured,
+        };
+    }
 }

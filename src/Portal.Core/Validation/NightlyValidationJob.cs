@@ -48,17 +48,7 @@ public sealed partial class NightlyValidationJob(
         }
         catch (Exception ex)
         {
-            var failure = new Alert(JobName, AlertSeverity.Critical, "Validation run failed",
-                ex is OperationCanceledException ? "The run was cancelled." : ex.Message, null, timeProvider.GetUtcNow(), url);
-            await alerts.PublishAsync(failure, CancellationToken.None);
-            await reports.SaveAsync(run with
-            {
-                Status = ValidationRunStatus.Failed,
-                FinishedAt = timeProvider.GetUtcNow(),
-                Error = ex.Message,
-                Alerts = [failure],
-            }, CancellationToken.None);
-            LogFailed(_logger, run.RunId, ex);
+            await RecordFailureAsync(run, url, ex);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -67,6 +57,40 @@ public sealed partial class NightlyValidationJob(
             return new JobResult(false, $"Validation failed: {ex.Message}", url);
         }
 
+        var raised = await RaiseAlertsAsync(outcome, run.VarianceThresholdPercent, url, cancellationToken);
+        await reports.SaveAsync(run with
+        {
+            Status = ValidationRunStatus.Succeeded,
+            FinishedAt = timeProvider.GetUtcNow(),
+            Partitions = outcome.Partitions,
+            Findings = outcome.Findings,
+            Alerts = raised,
+        }, CancellationToken.None);
+
+        var summary = Summary(outcome, raised.Count);
+        LogFinished(_logger, run.RunId, summary);
+        return new JobResult(true, summary, url);
+    }
+
+    /// <summary>A critical alert and the run saved as Failed, even when the run was cancelled.</summary>
+    private async Task RecordFailureAsync(ValidationRun run, string url, Exception ex)
+    {
+        var failure = new Alert(JobName, AlertSeverity.Critical, "Validation run failed",
+            ex is OperationCanceledException ? "The run was cancelled." : ex.Message, null, timeProvider.GetUtcNow(), url);
+        await alerts.PublishAsync(failure, CancellationToken.None);
+        await reports.SaveAsync(run with
+        {
+            Status = ValidationRunStatus.Failed,
+            FinishedAt = timeProvider.GetUtcNow(),
+            Error = ex.Message,
+            Alerts = [failure],
+        }, CancellationToken.None);
+        LogFailed(_logger, run.RunId, ex);
+    }
+
+    /// <summary>One warning per tenant with partitions over the threshold, naming up to twelve of them and the worst.</summary>
+    private async Task<List<Alert>> RaiseAlertsAsync(ValidationOutcome outcome, double thresholdPercent, string url, CancellationToken cancellationToken)
+    {
         var raised = new List<Alert>();
         foreach (var tenant in outcome.Partitions.Where(p => p.OverThreshold).GroupBy(p => p.Partition.Tenant))
         {
@@ -74,7 +98,7 @@ public sealed partial class NightlyValidationJob(
             var alert = new Alert(JobName, AlertSeverity.Warning,
                 string.Create(CultureInfo.InvariantCulture, $"Store and lake disagree for {tenant.Key.Value}"),
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{tenant.Count()} partition(s) over {run.VarianceThresholdPercent:0.##} % variance: " +
+                    $"{tenant.Count()} partition(s) over {thresholdPercent:0.##} % variance: " +
                     $"{string.Join(", ", tenant.Take(12).Select(p => $"{p.Partition.Year:D4}-{p.Partition.Month:D2} (store {p.StoreCount}, lake {p.LakeCount})"))}" +
                     $"; worst {worst.VariancePercent:0.#} %."),
                 tenant.Key, timeProvider.GetUtcNow(), url);
@@ -82,22 +106,15 @@ public sealed partial class NightlyValidationJob(
             await alerts.PublishAsync(alert, cancellationToken);
         }
 
-        var finished = run with
-        {
-            Status = ValidationRunStatus.Succeeded,
-            FinishedAt = timeProvider.GetUtcNow(),
-            Partitions = outcome.Partitions,
-            Findings = outcome.Findings,
-            Alerts = raised,
-        };
-        await reports.SaveAsync(finished, CancellationToken.None);
+        return raised;
+    }
 
+    private static string Summary(ValidationOutcome outcome, int alertCount)
+    {
         var over = outcome.Partitions.Count(p => p.OverThreshold);
         var rows = outcome.Partitions.Sum(p => p.StoreCount);
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{outcome.Partitions.Count} partitions, {rows} store rows; {over} over the variance threshold; {outcome.Findings.Sum(f => f.Count)} finding rows; {raised.Count} alert(s).");
-        LogFinished(_logger, run.RunId, summary);
-        return new JobResult(true, summary, url);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{outcome.Partitions.Count} partitions, {rows} store rows; {over} over the variance threshold; {outcome.Findings.Sum(f => f.Count)} finding rows; {alertCount} alert(s).");
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Validation run {RunId} finished: {Summary}")]

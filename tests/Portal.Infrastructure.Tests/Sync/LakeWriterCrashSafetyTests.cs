@@ -80,6 +80,25 @@ public sealed class LakeWriterCrashSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task SalesWriterLeavingTheLakeToTheWriterIndexesAtOnceAndARetriedWriteAddsNothing()
+    {
+        using var sync = Harness();
+        // A lake that fails every write: the sync path's write must not touch it.
+        var writer = new SalesWriter(sync.Store, new LakeWriter(sync.Store, new FailingLake(), Microsoft.Extensions.Options.Options.Create(sync.Options), sync.Metrics, _time), sync.Index);
+        var sales = Sales(6).Select(s => new SaleWithPhotos(s.Sale, s.Embedding)).ToList();
+
+        Assert.Equal(6, await writer.WriteAsync(sales, LakeHandoff.Background, CancellationToken.None));
+        Assert.Equal(0, await writer.WriteAsync(sales, LakeHandoff.Background, CancellationToken.None));
+
+        Assert.Equal(6, await sync.StoreCountAsync());
+        Assert.Equal(6, sync.Index.Count(new TenantId(SyncHarness.Tenant)));
+        Assert.Equal(6, (await sync.Store.GetStatusAsync(CancellationToken.None)).Pending);
+        Assert.Equal((0, 0), await sync.LakeCountAsync());
+        await sync.LakeWriter.DrainAsync(force: true, CancellationToken.None);
+        Assert.Equal((6, 6), await sync.LakeCountAsync());
+    }
+
+    [Fact]
     public async Task TheWriterDrainsBySizeOrAgeOnly()
     {
         using var sync = Harness(new SyncOptions { LakeBatchMaxRows = 10, LakeBatchMaxAge = TimeSpan.FromSeconds(30) });

@@ -14,6 +14,7 @@ public static partial class SmartGoRowMapper
     public const string SaleSource = "smartgo";
 
     /// <summary>Null when the row is good (then <paramref name="sale"/> is set); else a short reason, the same for every row with that fault.</summary>
+    /// <remarks>The checks run in a fixed order (tenant, keys, currency and price, condition, time, text, photo): a row with several faults is counted under the first.</remarks>
     public static string? TryMap(SmartGoSaleRow row, IReadOnlySet<TenantId> knownTenants, PriceLimits priceLimits, DateTimeOffset now, out SaleRecord? sale)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -24,11 +25,28 @@ public static partial class SmartGoRowMapper
             return "invalid tenant id";
         }
 
-        if (!knownTenants.Contains(tenant))
+        var reason = (knownTenants.Contains(tenant) ? null : "unknown tenant") ?? KeyProblem(row) ?? PriceProblem(row, priceLimits);
+        if (reason is not null)
         {
-            return "unknown tenant";
+            return reason;
         }
 
+        if (!TryReadCondition(row.Condition, out var condition))
+        {
+            return "unknown condition";
+        }
+
+        reason = TimeProblem(row.SoldAt, now) ?? TextProblem(row);
+        if (reason is null)
+        {
+            sale = ToSale(row, tenant, condition);
+        }
+
+        return reason;
+    }
+
+    private static string? KeyProblem(SmartGoSaleRow row)
+    {
         if (!IsSafeId(row.SaleId))
         {
             return "invalid sale id";
@@ -44,11 +62,11 @@ public static partial class SmartGoRowMapper
             return "invalid product id";
         }
 
-        if (row.Category is null || !CategoryPattern().IsMatch(row.Category))
-        {
-            return "invalid category (1-64 lower-case letters, digits or dashes)";
-        }
+        return row.Category is null || !CategoryPattern().IsMatch(row.Category) ? "invalid category (1-64 lower-case letters, digits or dashes)" : null;
+    }
 
+    private static string? PriceProblem(SmartGoSaleRow row, PriceLimits priceLimits)
+    {
         if (row.Currency is null || !CurrencyPattern().IsMatch(row.Currency))
         {
             return "invalid currency (ISO 4217, three upper-case letters)";
@@ -65,33 +83,42 @@ public static partial class SmartGoRowMapper
             return $"price below the minimum {PriceLimits.Format(priceLimits.Minimum)} ({PriceLimits.SectionName}:Minimum)";
         }
 
-        if (price > priceLimits.MaximumFor(row.Currency))
+        return price > priceLimits.MaximumFor(row.Currency)
+            ? $"price above the {row.Currency} limit {PriceLimits.Format(priceLimits.MaximumFor(row.Currency))} ({priceLimits.LimitKey(row.Currency)})"
+            : null;
+    }
+
+    /// <summary>False for a condition that is not one of the wire names; a missing condition is fine (null).</summary>
+    private static bool TryReadCondition(string? wireName, out ItemCondition? condition)
+    {
+        condition = null;
+        if (wireName is null)
         {
-            return $"price above the {row.Currency} limit {PriceLimits.Format(priceLimits.MaximumFor(row.Currency))} ({priceLimits.LimitKey(row.Currency)})";
+            return true;
         }
 
-        ItemCondition? condition = null;
-        if (row.Condition is not null)
+        if (!ItemConditions.All.Any(c => c.ToWireName() == wireName))
         {
-            if (!ItemConditions.All.Any(c => c.ToWireName() == row.Condition))
-            {
-                return "unknown condition";
-            }
-
-            ItemConditions.TryParse(row.Condition, out var parsed);
-            condition = parsed;
+            return false;
         }
 
-        if (row.SoldAt > now + ProductEventLimits.MaxClockSkew)
+        ItemConditions.TryParse(wireName, out var parsed);
+        condition = parsed;
+        return true;
+    }
+
+    private static string? TimeProblem(DateTimeOffset soldAt, DateTimeOffset now)
+    {
+        if (soldAt > now + ProductEventLimits.MaxClockSkew)
         {
             return "sold in the future";
         }
 
-        if (row.SoldAt < ProductEventLimits.Earliest)
-        {
-            return "sold before 2000";
-        }
+        return soldAt < ProductEventLimits.Earliest ? "sold before 2000" : null;
+    }
 
+    private static string? TextProblem(SmartGoSaleRow row)
+    {
         if (row.Brand is { Length: > ProductEventLimits.MaxBrandLength })
         {
             return "brand too long";
@@ -107,29 +134,28 @@ public static partial class SmartGoRowMapper
             return "description too long";
         }
 
-        if (row.ImageUrl is { } url && (url.Length > ProductEventLimits.MaxUrlLength
-            || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-        {
-            return "invalid image url";
-        }
-
-        sale = new SaleRecord
-        {
-            Tenant = tenant,
-            ProductId = row.ProductId,
-            SaleId = row.SaleId,
-            Category = row.Category,
-            Brand = string.IsNullOrWhiteSpace(row.Brand) ? null : row.Brand,
-            Condition = condition,
-            Title = row.Title,
-            Description = row.Description,
-            SoldPrice = price,
-            Currency = row.Currency,
-            SoldAt = row.SoldAt.ToUniversalTime(),
-            Source = SaleSource,
-        };
-        return null;
+        return row.ImageUrl is { } url && (url.Length > ProductEventLimits.MaxUrlLength
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            ? "invalid image url"
+            : null;
     }
+
+    /// <summary>The sale of a row every check passed.</summary>
+    private static SaleRecord ToSale(SmartGoSaleRow row, TenantId tenant, ItemCondition? condition) => new()
+    {
+        Tenant = tenant,
+        ProductId = row.ProductId!,
+        SaleId = row.SaleId,
+        Category = row.Category!,
+        Brand = string.IsNullOrWhiteSpace(row.Brand) ? null : row.Brand,
+        Condition = condition,
+        Title = row.Title,
+        Description = row.Description,
+        SoldPrice = row.SoldPrice!.Value,
+        Currency = row.Currency!,
+        SoldAt = row.SoldAt.ToUniversalTime(),
+        Source = SaleSource,
+    };
 
     private static bool IsSafeId(string? value) => value is { Length: > 0 and <= ProductEventLimits.MaxIdLength } && SafeIdPattern().IsMatch(value);
 

@@ -46,33 +46,11 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
     {
         ArgumentNullException.ThrowIfNull(items);
         var ordered = items.OrderBy(i => i.Sale.SoldAt).ThenBy(i => i.Sale.SaleId, StringComparer.Ordinal).ToArray();
-        var priced = new List<PricedItem>(ordered.Length);
-        var unpriced = 0;
-        foreach (var item in ordered)
-        {
-            var query = QueryFor(tenant, item, protocol, dated);
-            var result = engine.Calculate(query);
-            if (result.Suggestion is { } suggestion)
-            {
-                var features = learned
-                    ? PriceFeatures.From(suggestion, SaleHistory.Of(index, query, suggestion.Currency, options, suggestion.PricingDate))
-                    : null;
-                priced.Add(new PricedItem(item, suggestion, features, (double)suggestion.Price));
-            }
-            else
-            {
-                unpriced++;
-            }
-        }
-
+        var priced = PriceEach(tenant, ordered, protocol, dated);
+        var unpriced = ordered.Length - priced.Count;
         if (FeaturesOut is { } writer && learned)
         {
-            writer.WriteLine("sold_at,actual,estimate," + string.Join(',', PriceFeatures.Names));
-            foreach (var p in priced)
-            {
-                writer.WriteLine(string.Join(',', new[] { p.Item.Sale.SoldAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ((double)p.Item.Sale.SoldPrice).ToString(CultureInfo.InvariantCulture), p.Item.Estimate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty }
-                    .Concat(p.Features!.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
-            }
+            WriteFeatures(writer, priced);
         }
 
         if (learned)
@@ -84,29 +62,6 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         if (PredictionsOut is { } predictions)
         {
             WritePredictions(predictions, priced, engineOutcomes);
-        }
-
-        var category = new List<Outcome>();
-        var brand = new List<Outcome>();
-        var expert = new List<Outcome>();
-        foreach (var p in priced)
-        {
-            var actual = (double)p.Item.Sale.SoldPrice;
-            var pool = BaselinePool(p.Item.Sale, protocol, dated).ToArray();
-            if (pool.Length > 0)
-            {
-                var categoryPrices = pool.Select(s => (double)s.SoldPrice).ToArray();
-                category.Add(Baseline(actual, categoryPrices));
-                var brandPrices = pool.Where(s => p.Item.Sale.Brand is not null && string.Equals(s.Brand, p.Item.Sale.Brand, StringComparison.OrdinalIgnoreCase))
-                    .Select(s => (double)s.SoldPrice).ToArray();
-                brand.Add(Baseline(actual, brandPrices.Length >= options.MinFallbackSales ? brandPrices : categoryPrices));
-            }
-
-            if (p.Item.Estimate is { } estimate && estimate > 0)
-            {
-                var value = (double)estimate;
-                expert.Add(new Outcome(actual, value, value, value, 0, false));
-            }
         }
 
         return new EvaluationReport
@@ -122,10 +77,7 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
             Metrics = EvaluationMetrics.From(engineOutcomes),
             Uncalibrated = EvaluationMetrics.From(priced.Select(p => Raw(p)).ToArray()),
             ByConfidence = EvaluationMetrics.ByConfidenceTercile(engineOutcomes),
-            Baselines = new BaselineReport(
-                EvaluationMetrics.From(category),
-                EvaluationMetrics.From(brand),
-                expert.Count > 0 ? EvaluationMetrics.From(expert) : null),
+            Baselines = Baselines(priced, protocol, dated),
         };
     }
 
@@ -158,6 +110,64 @@ public sealed class Backtester(ISalesIndex index, VisualSimilarityPricingEngine 
         PriceEstimator.WeightedGeometricMean => "geomean",
         _ => "median",
     };
+
+    /// <summary>Each item priced by the engine as of its sale date (with its learning features when the learned layer is on); unpriced items left out.</summary>
+    private List<PricedItem> PriceEach(TenantId tenant, BacktestItem[] ordered, BacktestProtocol protocol, bool dated)
+    {
+        var priced = new List<PricedItem>(ordered.Length);
+        foreach (var item in ordered)
+        {
+            var query = QueryFor(tenant, item, protocol, dated);
+            if (engine.Calculate(query).Suggestion is { } suggestion)
+            {
+                var features = learned
+                    ? PriceFeatures.From(suggestion, SaleHistory.Of(index, query, suggestion.Currency, options, suggestion.PricingDate))
+                    : null;
+                priced.Add(new PricedItem(item, suggestion, features, (double)suggestion.Price));
+            }
+        }
+
+        return priced;
+    }
+
+    private static void WriteFeatures(TextWriter writer, IReadOnlyList<PricedItem> priced)
+    {
+        writer.WriteLine("sold_at,actual,estimate," + string.Join(',', PriceFeatures.Names));
+        foreach (var p in priced)
+        {
+            writer.WriteLine(string.Join(',', new[] { p.Item.Sale.SoldAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ((double)p.Item.Sale.SoldPrice).ToString(CultureInfo.InvariantCulture), p.Item.Estimate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty }
+                .Concat(p.Features!.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
+        }
+    }
+
+    /// <summary>The baselines, priced from the same history as the engine: category median, brand+category median, the expert.</summary>
+    private BaselineReport Baselines(IReadOnlyList<PricedItem> priced, BacktestProtocol protocol, bool dated)
+    {
+        var category = new List<Outcome>();
+        var brand = new List<Outcome>();
+        var expert = new List<Outcome>();
+        foreach (var p in priced)
+        {
+            var actual = (double)p.Item.Sale.SoldPrice;
+            var pool = BaselinePool(p.Item.Sale, protocol, dated).ToArray();
+            if (pool.Length > 0)
+            {
+                var categoryPrices = pool.Select(s => (double)s.SoldPrice).ToArray();
+                category.Add(Baseline(actual, categoryPrices));
+                var brandPrices = pool.Where(s => p.Item.Sale.Brand is not null && string.Equals(s.Brand, p.Item.Sale.Brand, StringComparison.OrdinalIgnoreCase))
+                    .Select(s => (double)s.SoldPrice).ToArray();
+                brand.Add(Baseline(actual, brandPrices.Length >= options.MinFallbackSales ? brandPrices : categoryPrices));
+            }
+
+            if (p.Item.Estimate is { } estimate && estimate > 0)
+            {
+                var value = (double)estimate;
+                expert.Add(new Outcome(actual, value, value, value, 0, false));
+            }
+        }
+
+        return new BaselineReport(EvaluationMetrics.From(category), EvaluationMetrics.From(brand), expert.Count > 0 ? EvaluationMetrics.From(expert) : null);
+    }
 
     private PricingQuery QueryFor(TenantId tenant, BacktestItem item, BacktestProtocol protocol, bool dated)
     {
