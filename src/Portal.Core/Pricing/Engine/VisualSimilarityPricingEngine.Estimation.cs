@@ -64,6 +64,20 @@ public sealed partial class VisualSimilarityPricingEngine
             Recency: recency.Average(),
             Cap: fallback is null ? null : settings.WidenedWindowConfidenceCap);
 
+        var comparables = Comparables(hits, priced, recency, weights);
+
+        string[] opening =
+        [
+            string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Score:0.00}."),
+            string.Create(CultureInfo.InvariantCulture, $"Each weighted by closeness × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
+        ];
+        return Suggestion(context, priced, currency, components, comparables, fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
+    }
+
+    /// <summary>The comparables as shown: each hit with its adjusted price, its scores and its part of the weight.</summary>
+    private static Comparable[] Comparables(ScoredHit[] hits, Priced priced, double[] recency, double[] weights)
+    {
+        var n = hits.Length;
         var comparables = new Comparable[n];
         for (var i = 0; i < n; i++)
         {
@@ -90,12 +104,7 @@ public sealed partial class VisualSimilarityPricingEngine
             };
         }
 
-        string[] opening =
-        [
-            string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Score:0.00}."),
-            string.Create(CultureInfo.InvariantCulture, $"Each weighted by closeness × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
-        ];
-        return Suggestion(context, priced, currency, components, comparables, fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
+        return comparables;
     }
 
     /// <summary>Fallbacks when too few items look alike: the brand's median in the category, then the category's.</summary>

@@ -110,14 +110,18 @@ public sealed partial class VisualSimilarityPricingEngine
             return priced;
         }
 
-        median *= context.QualityMultiplier;
+        return Blended(priced, chosen, median * context.QualityMultiplier, shrunk, settings.MarketLevelWeight);
+    }
+
+    /// <summary>The price moved toward the chosen market level (geometrically, by <paramref name="weight"/>); unchanged when the level is not positive.</summary>
+    private static Priced Blended(Priced priced, (string Source, SaleRecord[] Sales) chosen, double median, string? shrunk, double weight)
+    {
         if (median <= 0)
         {
             return priced;
         }
 
-        var w = settings.MarketLevelWeight;
-        var price = Math.Exp((1 - w) * Math.Log(priced.Price) + w * Math.Log(median));
+        var price = Math.Exp((1 - weight) * Math.Log(priced.Price) + weight * Math.Log(median));
         return priced with
         {
             Price = price,

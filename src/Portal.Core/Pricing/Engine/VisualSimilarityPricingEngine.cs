@@ -50,28 +50,7 @@ public sealed partial class VisualSimilarityPricingEngine(
         var seasonal = SeasonalIndexFor(query.Tenant, query.Category, categorySales, settings.SeasonalShrinkage, query.CandidatesUntil);
         var candidatesDone = time.GetTimestamp();
 
-        IReadOnlyList<ScoredHit> hits = [];
-        FallbackInfo? fallback = null;
-        var windows = query.ApplyLookback ? Windows(settings) : [null];
-        foreach (var window in windows)
-        {
-            var filter = new SearchFilter(window is { } w ? pricingDate - w : null, cutoff, query.ExcludedSaleIds);
-            var plan = PlanComparables(query, filter, threshold, settings);
-            var found = await index.SearchAsync(
-                query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, plan.Filter, plan.K, plan.MinSimilarity, cancellationToken);
-            hits = ScoreComparables(query, plan, found, threshold, settings);
-            if (hits.Count >= settings.MinComparables)
-            {
-                if (window != windows[0])
-                {
-                    fallback = new FallbackInfo(
-                        FallbackKinds.WidenedWindow,
-                        $"Fewer than {settings.MinComparables} similar sales in the last {settings.LookbackWindow.TotalDays:0} days; widened to {window!.Value.TotalDays:0} days.");
-                }
-
-                break;
-            }
-        }
+        var (hits, fallback) = await FindComparablesAsync(query, pricingDate, cutoff, threshold, settings, cancellationToken);
 
         var similarityDone = time.GetTimestamp();
         var context = new PricingContext(query, pricingDate, threshold, seasonal, settings);
@@ -95,6 +74,34 @@ public sealed partial class VisualSimilarityPricingEngine(
                 EmbeddingMs: 0,
                 TotalMs: Ms(started, finished)),
         });
+    }
+
+    /// <summary>
+    /// The scored comparables of the first lookback window (narrowest first) that holds enough of them, with the fallback
+    /// note when that was a widened window; the last window's hits when none does.
+    /// </summary>
+    private async ValueTask<(IReadOnlyList<ScoredHit> Hits, FallbackInfo? Fallback)> FindComparablesAsync(
+        PricingQuery query, DateTimeOffset pricingDate, DateTimeOffset? cutoff, double threshold, PricingOptions settings, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ScoredHit> hits = [];
+        var windows = query.ApplyLookback ? Windows(settings) : [null];
+        foreach (var window in windows)
+        {
+            var filter = new SearchFilter(window is { } w ? pricingDate - w : null, cutoff, query.ExcludedSaleIds);
+            var plan = PlanComparables(query, filter, threshold, settings);
+            var found = await index.SearchAsync(
+                query.Tenant, query.Category, query.EmbeddingModel, query.PhotoEmbeddings, plan.Filter, plan.K, plan.MinSimilarity, cancellationToken);
+            hits = ScoreComparables(query, plan, found, threshold, settings);
+            if (hits.Count >= settings.MinComparables)
+            {
+                var fallback = window == windows[0] ? null : new FallbackInfo(
+                    FallbackKinds.WidenedWindow,
+                    $"Fewer than {settings.MinComparables} similar sales in the last {settings.LookbackWindow.TotalDays:0} days; widened to {window!.Value.TotalDays:0} days.");
+                return (hits, fallback);
+            }
+        }
+
+        return (hits, null);
     }
 
     private double Ms(long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
