@@ -7,7 +7,6 @@ using Portal.Infrastructure;
 using Portal.Core.Pricing.Calibration;
 using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Hosting;
-using Portal.Core.Sync;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Components.Pages.Price;

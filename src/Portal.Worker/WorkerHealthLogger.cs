@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Embedded;
-using Portal.Infrastructure.Hosting;
 
 namespace Portal.Worker;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Aws.Sqs;
 using Portal.Infrastructure.Hosting;
-using Portal.Core.Sync;
 
 namespace Portal.Worker;
 

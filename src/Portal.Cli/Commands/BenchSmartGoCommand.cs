@@ -9,7 +9,6 @@ using Portal.Core.Images;
 using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 using Portal.Infrastructure.SmartGo;
 using SkiaSharp;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Embedded.Imaging;
 

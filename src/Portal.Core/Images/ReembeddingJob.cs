@@ -3,10 +3,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Images;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 
 namespace Portal.Core.Images;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Core.Sales;

@@ -1,5 +1,4 @@
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Sales;
 

@@ -1,6 +1,4 @@
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
-using Portal.Core.Sync;
 
 namespace Portal.Core.Sales;
 

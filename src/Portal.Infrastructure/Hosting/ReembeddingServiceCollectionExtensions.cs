@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Hosting;
 

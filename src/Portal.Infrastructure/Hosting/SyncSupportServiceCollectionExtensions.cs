@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sync;
-using Portal.Infrastructure.Embedded.Sqlite;
 using Portal.Infrastructure.Http;
 
 namespace Portal.Infrastructure.Hosting;

@@ -1,14 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Sales;
 using Portal.Core.Validation;
-using Portal.Infrastructure.Embedded;
-using Portal.Infrastructure.Embedded.Lake;
-using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
 
 namespace Portal.Infrastructure.Hosting;

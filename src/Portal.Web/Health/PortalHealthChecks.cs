@@ -9,7 +9,6 @@ using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Imaging;
-using Portal.Infrastructure.Hosting;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Health;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 
 namespace Portal.Core.Pricing.Calibration;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
 using Portal.Core.Pricing.Similarity;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Similarity;
 using Portal.Core.Sales;

@@ -1,5 +1,3 @@
-using Portal.Core.Pricing.Similarity;
-
 namespace Portal.Core.Pricing.Similarity;
 
 /// <summary>The title vectoriser that <c>Pricing:TitleModel</c> names.</summary>

@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

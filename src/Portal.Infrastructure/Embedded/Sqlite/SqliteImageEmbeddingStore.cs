@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Portal.Core.Images;
-using Portal.Core.Sync;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;

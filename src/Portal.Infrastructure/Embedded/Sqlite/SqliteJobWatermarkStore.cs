@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Portal.Core.Jobs;
 using Portal.Infrastructure.Formats;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

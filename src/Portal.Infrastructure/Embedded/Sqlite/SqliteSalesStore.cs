@@ -1,8 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

@@ -1,11 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
-using Portal.Infrastructure.Embedded.Sqlite;
-using Portal.Infrastructure.Hosting;
 using Quartz;
 
 namespace Portal.Infrastructure.Hosting.Jobs;

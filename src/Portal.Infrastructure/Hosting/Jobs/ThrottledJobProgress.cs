@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Portal.Core.Jobs;
-using Portal.Infrastructure.Hosting.Jobs;
 
 namespace Portal.Infrastructure.Hosting.Jobs;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 

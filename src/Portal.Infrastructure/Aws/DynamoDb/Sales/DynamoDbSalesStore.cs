@@ -1,15 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Sales;
-using Portal.Core.Sync;
-using Portal.Infrastructure.Formats;
-using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
-using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

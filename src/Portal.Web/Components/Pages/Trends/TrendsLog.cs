@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Portal.Web.Components.Pages.Trends;
 
 internal static partial class Log
