@@ -74,8 +74,35 @@ internal static class BenchFeedCommand
         var writer = storage.Open("feed");
         using var writerOwner = writer.Owner;
         var options = new SalesFeedOptions();
-        var followers = new List<(FeedBenchStore Store, InMemorySalesIndex Index, SalesFeedFollower Follower)>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var followers = await StartFollowersAsync(storage, portals, options, stop.Token, cancellationToken);
+        var total = rate * seconds;
+        using (var probe = new FreshnessProbe(followers.Select(f => f.Index).ToArray(), new TenantId(Tenant), cancellationToken))
+        {
+            await WriteAtRateAsync(writer, rate, total, dimension, probe, cancellationToken);
+            var sorted = await probe.CompleteAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"write → comparable in every portal: {total} sales at {rate}/s for {seconds} s, {portals} portal(s), poll {options.PollInterval.TotalMilliseconds:0} ms: " +
+                $"p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {sorted.LastOrDefault():0} ms, missing {probe.Missing} (floors p50 ≤ 1000, p99 ≤ 2000)"));
+        }
+
+        await MeasureIdleAsync(followers, options, idleSeconds, total, cancellationToken);
+        await stop.CancelAsync();
+        foreach (var (store, _, follower) in followers)
+        {
+            await follower.StopAsync(CancellationToken.None);
+            follower.Dispose();
+            store.Owner.Dispose();
+        }
+    }
+
+    /// <summary>A portal: its own store instance (its own connections, as another process has), its own index and follower.</summary>
+    private sealed record BenchFollower(FeedBenchStore Store, InMemorySalesIndex Index, SalesFeedFollower Follower);
+
+    private static async Task<List<BenchFollower>> StartFollowersAsync(
+        FeedBenchStorage storage, int portals, SalesFeedOptions options, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        var followers = new List<BenchFollower>();
         for (var i = 0; i < portals; i++)
         {
             var store = storage.Open("feed");
@@ -86,39 +113,18 @@ internal static class BenchFeedCommand
             var follower = new SalesFeedFollower(store.Feed, store.Store, index, loader, status, new SalesFeedMetrics(status),
                 new AlertPublisher([], NullLogger<AlertPublisher>.Instance), Options.Create(options), TimeProvider.System,
                 NullLogger<SalesFeedFollower>.Instance);
-            await follower.StartAsync(stop.Token);
-            followers.Add((store, index, follower));
+            await follower.StartAsync(stop);
+            followers.Add(new BenchFollower(store, index, follower));
         }
 
-        // Write time (after the commit returned) per sale; each follower's latency is taken when its index first holds the sale.
-        var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var pending = Enumerable.Range(0, portals).Select(_ => new ConcurrentDictionary<string, long>(StringComparer.Ordinal)).ToArray();
-        var latencies = new ConcurrentBag<double>();
-        var tenant = new TenantId(Tenant);
-        using var checking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var checker = Task.Run(async () =>
-        {
-            while (!checking.IsCancellationRequested)
-            {
-                for (var p = 0; p < portals; p++)
-                {
-                    foreach (var (saleId, at) in pending[p])
-                    {
-                        if (followers[p].Index.Contains(tenant, saleId) && pending[p].TryRemove(saleId, out _))
-                        {
-                            latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
-                        }
-                    }
-                }
+        return followers;
+    }
 
-                await Task.Delay(5, CancellationToken.None);
-            }
-        }, CancellationToken.None);
-
-        // Micro-batches every 100 ms, as the pipeline commits them.
+    /// <summary>Writes <paramref name="total"/> sales at <paramref name="rate"/> a second in micro-batches every 100 ms, as the pipeline commits them.</summary>
+    private static async Task WriteAtRateAsync(FeedBenchStore writer, int rate, int total, int dimension, FreshnessProbe probe, CancellationToken cancellationToken)
+    {
         var random = new Random(7);
         var perBatch = Math.Max(1, rate / 10);
-        var total = rate * seconds;
         var clock = Stopwatch.StartNew();
         var next = 0;
         while (next < total)
@@ -134,35 +140,17 @@ internal static class BenchFeedCommand
                 .Select(i => new SaleWithPhotos(Sale(i, DateTimeOffset.UtcNow), new StoredEmbedding("bench", BenchSales.Vector(random, dimension))))
                 .ToList();
             await writer.Outbox.AddSalesWithPhotosAsync(batch, cancellationToken);
-            var at = Stopwatch.GetTimestamp();
-            foreach (var sale in batch)
-            {
-                written[sale.Sale.SaleId] = at;
-                foreach (var p in pending)
-                {
-                    p[sale.Sale.SaleId] = at;
-                }
-            }
-
+            probe.Written(batch.Select(sale => sale.Sale.SaleId), Stopwatch.GetTimestamp());
             next += batch.Count;
         }
+    }
 
-        var deadline = Stopwatch.StartNew();
-        while (pending.Any(p => !p.IsEmpty) && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-
-        await checking.CancelAsync();
-        await checker;
-        var sorted = latencies.Order().ToArray();
-        var missing = pending.Sum(p => p.Count);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"write → comparable in every portal: {total} sales at {rate}/s for {seconds} s, {portals} portal(s), poll {options.PollInterval.TotalMilliseconds:0} ms: " +
-            $"p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {sorted.LastOrDefault():0} ms, missing {missing} (floors p50 ≤ 1000, p99 ≤ 2000)"));
-
-        // Idle: nothing written; only the followers run, once the last writes have left their overlap window (until then every
-        // poll still re-reads them).
+    /// <summary>
+    /// Idle: nothing written; only the followers run, once the last writes have left their overlap window (until then every
+    /// poll still re-reads them).
+    /// </summary>
+    private static async Task MeasureIdleAsync(List<BenchFollower> followers, SalesFeedOptions options, int idleSeconds, int total, CancellationToken cancellationToken)
+    {
         await Task.Delay(options.Overlap + options.PollInterval, cancellationToken);
         var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -171,18 +159,80 @@ internal static class BenchFeedCommand
         var idle = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), cancellationToken);
         process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / idle.Elapsed.TotalSeconds / portals * 100;
-        var requests = (followers.Sum(f => f.Store.Requests()) - requestsBefore) / idle.Elapsed.TotalSeconds / portals;
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / idle.Elapsed.TotalSeconds / followers.Count * 100;
+        var requests = (followers.Sum(f => f.Store.Requests()) - requestsBefore) / idle.Elapsed.TotalSeconds / followers.Count;
         var requestLine = requests > 0 ? string.Create(CultureInfo.InvariantCulture, $", {requests:0.0} store requests/s per portal") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"idle feed polling: {cpu:0.00} % of one core per portal over {idleSeconds} s ({total} sales in the store; floor 2 %){requestLine}"));
+    }
 
-        await stop.CancelAsync();
-        foreach (var (store, _, follower) in followers)
+    /// <summary>Write → comparable latency: each portal's latency for a sale is taken when its index first holds the sale.</summary>
+    private sealed class FreshnessProbe : IDisposable
+    {
+        private readonly IReadOnlyList<InMemorySalesIndex> _indexes;
+        private readonly TenantId _tenant;
+        private readonly ConcurrentDictionary<string, long>[] _pending;
+        private readonly ConcurrentBag<double> _latencies = [];
+        private readonly CancellationTokenSource _checking;
+        private readonly Task _checker;
+
+        public FreshnessProbe(IReadOnlyList<InMemorySalesIndex> indexes, TenantId tenant, CancellationToken cancellationToken)
         {
-            await follower.StopAsync(CancellationToken.None);
-            follower.Dispose();
-            store.Owner.Dispose();
+            _indexes = indexes;
+            _tenant = tenant;
+            _pending = indexes.Select(_ => new ConcurrentDictionary<string, long>(StringComparer.Ordinal)).ToArray();
+            _checking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _checker = Task.Run(CheckAsync, CancellationToken.None);
+        }
+
+        /// <summary>The sales no portal's index held when the probe completed, summed over portals.</summary>
+        public int Missing => _pending.Sum(p => p.Count);
+
+        /// <summary>Marks sales written at <paramref name="timestamp"/> (after the commit returned), pending in every portal.</summary>
+        public void Written(IEnumerable<string> saleIds, long timestamp)
+        {
+            foreach (var saleId in saleIds)
+            {
+                foreach (var pending in _pending)
+                {
+                    pending[saleId] = timestamp;
+                }
+            }
+        }
+
+        /// <summary>Waits until every portal holds every sale (or the timeout), stops checking, returns the sorted latencies in ms.</summary>
+        public async Task<double[]> CompleteAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (_pending.Any(p => !p.IsEmpty) && deadline.Elapsed < timeout)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+
+            await _checking.CancelAsync();
+            await _checker;
+            return _latencies.Order().ToArray();
+        }
+
+        public void Dispose() => _checking.Dispose();
+
+        private async Task CheckAsync()
+        {
+            while (!_checking.IsCancellationRequested)
+            {
+                for (var p = 0; p < _indexes.Count; p++)
+                {
+                    foreach (var (saleId, at) in _pending[p])
+                    {
+                        if (_indexes[p].Contains(_tenant, saleId) && _pending[p].TryRemove(saleId, out _))
+                        {
+                            _latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                        }
+                    }
+                }
+
+                await Task.Delay(5, CancellationToken.None);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 using Portal.Core.Imports;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
@@ -27,14 +28,7 @@ internal static class EvalCommand
     {
         args.AllowOnly("manifest", "tenant", "images-root", "protocol", "json", "data-dir", "as-of", "sweep",
             "estimator", "k", "threshold", "brand", "title", "temperature", "half-life", "max-window", "window", "level", "level-shrinkage", "coverage", "learned", "features-out", "predictions-out", "title-model");
-        var protocols = args.Get("protocol") switch
-        {
-            null or "both" => new[] { BacktestProtocol.Time, BacktestProtocol.Loo },
-            "loo" => [BacktestProtocol.Loo],
-            "time" => [BacktestProtocol.Time],
-            var other => throw new CliUsageException($"Unknown protocol '{other}': use time, loo or both."),
-        };
-
+        var protocols = ParseProtocols(args.Get("protocol"));
         var manifest = args.Get("manifest");
         var tenantText = args.Get("tenant");
         if ((manifest is null) == (tenantText is null))
@@ -57,100 +51,134 @@ internal static class EvalCommand
             var baseOptions = host.Get<IOptions<PricingOptions>>().Value;
             Tune(baseOptions, args);
             var settings = args.Has("sweep") ? Grid(baseOptions, args.Get("sweep") is { Length: > 0 } grid && grid != "true" ? grid : DefaultGrid) : [baseOptions];
-            var learnedVariants = args.Get("learned") switch
-            {
-                // Off unless asked: the learned layer lost the backtest and does not price in production.
-                null or "off" => new[] { false },
-                "on" => [true],
-                "both" => [false, true],
-                var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
-            };
-            bool? dated = null;
-            IReadOnlyDictionary<string, string> estimates = new Dictionary<string, string>();
-            if (manifest is not null)
-            {
-                var report = await ImportCommand.RunImportAsync(host.Get<SalesImporter>(), new ImportRequest
-                {
-                    ManifestPath = manifest,
-                    Tenant = ManifestTenant,
-                    ImagesRoot = args.Get("images-root"),
-                    CaptureColumn = EstimateColumn,
-                }, cancellationToken);
-                dated = report.Dated;
-                estimates = report.Captured;
-                CliApplication.Error.MarkupLine($"{report.Imported} imported, {report.AlreadyPresent} already present, {report.Rejected.Count} rejected of {report.Rows} rows.");
-                if (report.Rejected.Count > 0)
-                {
-                    CliApplication.Error.MarkupLine($"[yellow]{report.Rejected.Count} manifest row(s) rejected; the first: line {report.Rejected[0].Line}: {Markup.Escape(report.Rejected[0].Reason)}[/]");
-                }
-            }
-
+            var learnedVariants = ParseLearned(args.Get("learned"));
+            var (dated, estimates) = manifest is null
+                ? (null, new Dictionary<string, string>())
+                : await ImportManifestAsync(host, manifest, args.Get("images-root"), cancellationToken);
             if (manifest is null || keep is not null)
             {
                 // The importer indexes what it writes; rows already present come from the store.
                 await host.Get<SalesIndexLoader>().LoadAsync(cancellationToken);
             }
 
-            var items = new List<BacktestItem>();
-            await foreach (var (sale, embedding) in host.Get<ISalesStore>().StreamSalesAsync(tenant, cancellationToken))
-            {
-                if (embedding is not null)
-                {
-                    items.Add(new BacktestItem(sale, embedding, estimates.TryGetValue(sale.SaleId, out var e) && decimal.TryParse(e, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null));
-                }
-            }
-
+            var items = await ReadItemsAsync(host.Get<ISalesStore>(), tenant, estimates, cancellationToken);
             if (items.Count == 0)
             {
                 await Console.Error.WriteLineAsync($"error: tenant '{tenant}' has no sales with embeddings to evaluate{(asOf is null ? string.Empty : $" as of {asOf:yyyy-MM-dd}")}.");
                 return 1;
             }
 
+            var runs = (args.Has("sweep") ? [BacktestProtocol.Time] : protocols)
+                .SelectMany(protocol => settings.SelectMany(options => learnedVariants.Select(learned => new BacktestRun(protocol, options, learned))))
+                .ToList();
             // Undated manifests: all items share one day, so the window would mean nothing.
-            dated ??= true;
-            var reports = new List<EvaluationReport>();
-            // One vectoriser per title model across the grid, so each title is embedded once per run.
-            var titleVectorisers = new Dictionary<string, ITitleVectoriser>(StringComparer.Ordinal);
-            foreach (var protocol in args.Has("sweep") ? [BacktestProtocol.Time] : protocols)
-            {
-                foreach (var (options, learned) in settings.SelectMany(o => learnedVariants.Select(l => (o, l))))
-                {
-                    if (!titleVectorisers.TryGetValue(options.TitleModel, out var titles))
-                    {
-                        titles = TitleVectorisers.Create(options.TitleModel, host.Get<ISalesIndex>());
-                        titleVectorisers[options.TitleModel] = titles;
-                    }
-
-                    var engine = new VisualSimilarityPricingEngine(host.Get<ISalesIndex>(), Options.Create(options), TimeProvider.System, titles: titles);
-                    using var featuresOut = args.Get("features-out") is { } path && learned ? new StreamWriter(path) : null;
-                    using var predictionsOut = args.Get("predictions-out") is { } predictionsPath ? new StreamWriter(predictionsPath) : null;
-                    var report = new Backtester(host.Get<ISalesIndex>(), engine, options, learned) { FeaturesOut = featuresOut, PredictionsOut = predictionsOut }.Run(tenant, items, protocol, dated.Value);
-                    reports.Add(report);
-                    if (args.Has("sweep") && !args.Has("json"))
-                    {
-                        CliApplication.Error.MarkupLine(Markup.Escape($"{reports.Count}/{settings.Count * learnedVariants.Length} {report.Settings}: MdAPE {Pct(report.Metrics.Mdape)}"));
-                    }
-                }
-            }
-
-            if (args.Has("json"))
-            {
-                Console.WriteLine(reports.Count == 1 ? CliJson.Serialize(reports[0]) : CliJson.Serialize(reports));
-            }
-            else if (args.Has("sweep"))
-            {
-                PrintSweep(reports);
-            }
-            else
-            {
-                reports.ForEach(Print);
-            }
-
+            var reports = RunBacktests(host.Get<ISalesIndex>(), args, tenant, items, runs, dated ?? true);
+            Report(args, reports);
             return 0;
         }
         finally
         {
             temporary?.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>One backtest of a grid: the protocol, the settings and whether the learned layer prices.</summary>
+    private sealed record BacktestRun(BacktestProtocol Protocol, PricingOptions Options, bool Learned);
+
+    private static BacktestProtocol[] ParseProtocols(string? protocol) => protocol switch
+    {
+        null or "both" => [BacktestProtocol.Time, BacktestProtocol.Loo],
+        "loo" => [BacktestProtocol.Loo],
+        "time" => [BacktestProtocol.Time],
+        var other => throw new CliUsageException($"Unknown protocol '{other}': use time, loo or both."),
+    };
+
+    private static bool[] ParseLearned(string? learned) => learned switch
+    {
+        // Off unless asked: the learned layer lost the backtest and does not price in production.
+        null or "off" => [false],
+        "on" => [true],
+        "both" => [false, true],
+        var other => throw new CliUsageException($"--learned '{other}': use on, off or both."),
+    };
+
+    /// <summary>Imports the manifest into the evaluation's store; returns whether its rows are dated and the expert estimates by sale id.</summary>
+    private static async Task<(bool? Dated, IReadOnlyDictionary<string, string> Estimates)> ImportManifestAsync(
+        IHost host, string manifest, string? imagesRoot, CancellationToken cancellationToken)
+    {
+        var report = await ImportCommand.RunImportAsync(host.Get<SalesImporter>(), new ImportRequest
+        {
+            ManifestPath = manifest,
+            Tenant = ManifestTenant,
+            ImagesRoot = imagesRoot,
+            CaptureColumn = EstimateColumn,
+        }, cancellationToken);
+        CliApplication.Error.MarkupLine($"{report.Imported} imported, {report.AlreadyPresent} already present, {report.Rejected.Count} rejected of {report.Rows} rows.");
+        if (report.Rejected.Count > 0)
+        {
+            CliApplication.Error.MarkupLine($"[yellow]{report.Rejected.Count} manifest row(s) rejected; the first: line {report.Rejected[0].Line}: {Markup.Escape(report.Rejected[0].Reason)}[/]");
+        }
+
+        return (report.Dated, report.Captured);
+    }
+
+    /// <summary>The tenant's sales that have an embedding, each with its expert estimate where the manifest gave one.</summary>
+    private static async Task<List<BacktestItem>> ReadItemsAsync(
+        ISalesStore store, TenantId tenant, IReadOnlyDictionary<string, string> estimates, CancellationToken cancellationToken)
+    {
+        var items = new List<BacktestItem>();
+        await foreach (var (sale, embedding) in store.StreamSalesAsync(tenant, cancellationToken))
+        {
+            if (embedding is not null)
+            {
+                items.Add(new BacktestItem(sale, embedding, estimates.TryGetValue(sale.SaleId, out var e) && decimal.TryParse(e, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null));
+            }
+        }
+
+        return items;
+    }
+
+    private static List<EvaluationReport> RunBacktests(
+        ISalesIndex index, CliArguments args, TenantId tenant, List<BacktestItem> items, List<BacktestRun> runs, bool dated)
+    {
+        var reports = new List<EvaluationReport>();
+        // One vectoriser per title model across the grid, so each title is embedded once per run.
+        var titleVectorisers = new Dictionary<string, ITitleVectoriser>(StringComparer.Ordinal);
+        foreach (var (protocol, options, learned) in runs)
+        {
+            if (!titleVectorisers.TryGetValue(options.TitleModel, out var titles))
+            {
+                titles = TitleVectorisers.Create(options.TitleModel, index);
+                titleVectorisers[options.TitleModel] = titles;
+            }
+
+            var engine = new VisualSimilarityPricingEngine(index, Options.Create(options), TimeProvider.System, titles: titles);
+            using var featuresOut = args.Get("features-out") is { } path && learned ? new StreamWriter(path) : null;
+            using var predictionsOut = args.Get("predictions-out") is { } predictionsPath ? new StreamWriter(predictionsPath) : null;
+            var report = new Backtester(index, engine, options, learned) { FeaturesOut = featuresOut, PredictionsOut = predictionsOut }.Run(tenant, items, protocol, dated);
+            reports.Add(report);
+            if (args.Has("sweep") && !args.Has("json"))
+            {
+                CliApplication.Error.MarkupLine(Markup.Escape($"{reports.Count}/{runs.Count} {report.Settings}: MdAPE {Pct(report.Metrics.Mdape)}"));
+            }
+        }
+
+        return reports;
+    }
+
+    private static void Report(CliArguments args, List<EvaluationReport> reports)
+    {
+        if (args.Has("json"))
+        {
+            Console.WriteLine(reports.Count == 1 ? CliJson.Serialize(reports[0]) : CliJson.Serialize(reports));
+        }
+        else if (args.Has("sweep"))
+        {
+            PrintSweep(reports);
+        }
+        else
+        {
+            reports.ForEach(Print);
         }
     }
 
@@ -168,13 +196,7 @@ internal static class EvalCommand
     {
         if (args.Get("estimator") is { } estimator)
         {
-            options.Estimator = estimator switch
-            {
-                "median" => PriceEstimator.WeightedMedian,
-                "mean" => PriceEstimator.WeightedMean,
-                "geomean" => PriceEstimator.WeightedGeometricMean,
-                _ => throw new CliUsageException("--estimator must be median, mean or geomean."),
-            };
+            options.Estimator = ParseEstimator(estimator, "--estimator must be median, mean or geomean.");
         }
 
         options.MaxComparables = args.GetInt("k", options.MaxComparables);
@@ -220,13 +242,7 @@ internal static class EvalCommand
     {
         if (name == "estimator")
         {
-            options.Estimator = text switch
-            {
-                "median" => PriceEstimator.WeightedMedian,
-                "mean" => PriceEstimator.WeightedMean,
-                "geomean" => PriceEstimator.WeightedGeometricMean,
-                _ => throw new CliUsageException($"estimator '{text}': use median, mean or geomean."),
-            };
+            options.Estimator = ParseEstimator(text, $"estimator '{text}': use median, mean or geomean.");
             return;
         }
 
@@ -243,57 +259,51 @@ internal static class EvalCommand
             throw new CliUsageException($"--{name} '{text}' is not a number.");
         }
 
-        switch (name)
+        if (!NumericSettings.TryGetValue(name, out var setting) || !setting.InRange(options, value))
         {
-            case "k" when value is >= 1 and <= 200:
-                options.MaxComparables = (int)value;
-                break;
-            case "threshold" when value is >= -1 and <= 1:
-                options.DefaultMinSimilarity = value;
-                options.MinSimilarityByModel.Clear();
-                break;
-            case "brand" when value is >= 0 and <= 1:
-                options.BrandWeight = value;
-                break;
-            case "title" when value is >= 0 and <= 1:
-                options.TitleWeight = value;
-                break;
-            case "temperature" when value is >= 0 and <= 100:
-                options.SimilarityTemperature = value;
-                break;
-            case "half-life" when value > 0:
-                options.RecencyHalfLife = TimeSpan.FromDays(value);
-                break;
-            case "window" when value > 0:
-                options.LookbackWindow = TimeSpan.FromDays(value);
-                options.WidenedLookbackWindow = TimeSpan.FromDays(Math.Max(value, options.WidenedLookbackWindow.TotalDays));
-                options.MaxLookbackWindow = TimeSpan.FromDays(Math.Max(value, options.MaxLookbackWindow.TotalDays));
-                break;
-            case "seasonal-shrinkage" when value is >= 0 and <= 10_000:
-                options.SeasonalShrinkage = value;
-                break;
-            case "level" when value is >= 0 and <= 1:
-                options.MarketLevelWeight = value;
-                break;
-            case "level-shrinkage" when value is >= 0 and <= 100:
-                options.MarketLevelShrinkage = value;
-                break;
-            case "bands" when value is >= 1 and <= 20:
-                options.CalibrationBands = (int)value;
-                break;
-            case "coverage" when value is >= 0.5 and <= 0.99:
-                options.CalibratedCoverage = value;
-                break;
-            case "min-comparables" when value is >= 1 and <= 50:
-                options.MinComparables = (int)value;
-                break;
-            case "max-window" when value >= options.WidenedLookbackWindow.TotalDays:
-                options.MaxLookbackWindow = TimeSpan.FromDays(value);
-                break;
-            default:
-                throw new CliUsageException($"--{name} {text} is out of range or not a setting (k, threshold, brand, title, title-model, temperature, half-life, max-window, estimator).");
+            throw new CliUsageException($"--{name} {text} is out of range or not a setting (k, threshold, brand, title, title-model, temperature, half-life, max-window, estimator).");
         }
+
+        setting.Apply(options, value);
     }
+
+    private static PriceEstimator ParseEstimator(string text, string error) => text switch
+    {
+        "median" => PriceEstimator.WeightedMedian,
+        "mean" => PriceEstimator.WeightedMean,
+        "geomean" => PriceEstimator.WeightedGeometricMean,
+        _ => throw new CliUsageException(error),
+    };
+
+    /// <summary>A numeric setting: the values it accepts (given the settings so far) and where it goes.</summary>
+    private sealed record NumericSetting(Func<PricingOptions, double, bool> InRange, Action<PricingOptions, double> Apply);
+
+    private static readonly Dictionary<string, NumericSetting> NumericSettings = new(StringComparer.Ordinal)
+    {
+        ["k"] = new((_, v) => v is >= 1 and <= 200, (o, v) => o.MaxComparables = (int)v),
+        ["threshold"] = new((_, v) => v is >= -1 and <= 1, (o, v) =>
+        {
+            o.DefaultMinSimilarity = v;
+            o.MinSimilarityByModel.Clear();
+        }),
+        ["brand"] = new((_, v) => v is >= 0 and <= 1, (o, v) => o.BrandWeight = v),
+        ["title"] = new((_, v) => v is >= 0 and <= 1, (o, v) => o.TitleWeight = v),
+        ["temperature"] = new((_, v) => v is >= 0 and <= 100, (o, v) => o.SimilarityTemperature = v),
+        ["half-life"] = new((_, v) => v > 0, (o, v) => o.RecencyHalfLife = TimeSpan.FromDays(v)),
+        ["window"] = new((_, v) => v > 0, (o, v) =>
+        {
+            o.LookbackWindow = TimeSpan.FromDays(v);
+            o.WidenedLookbackWindow = TimeSpan.FromDays(Math.Max(v, o.WidenedLookbackWindow.TotalDays));
+            o.MaxLookbackWindow = TimeSpan.FromDays(Math.Max(v, o.MaxLookbackWindow.TotalDays));
+        }),
+        ["seasonal-shrinkage"] = new((_, v) => v is >= 0 and <= 10_000, (o, v) => o.SeasonalShrinkage = v),
+        ["level"] = new((_, v) => v is >= 0 and <= 1, (o, v) => o.MarketLevelWeight = v),
+        ["level-shrinkage"] = new((_, v) => v is >= 0 and <= 100, (o, v) => o.MarketLevelShrinkage = v),
+        ["bands"] = new((_, v) => v is >= 1 and <= 20, (o, v) => o.CalibrationBands = (int)v),
+        ["coverage"] = new((_, v) => v is >= 0.5 and <= 0.99, (o, v) => o.CalibratedCoverage = v),
+        ["min-comparables"] = new((_, v) => v is >= 1 and <= 50, (o, v) => o.MinComparables = (int)v),
+        ["max-window"] = new((o, v) => v >= o.WidenedLookbackWindow.TotalDays, (o, v) => o.MaxLookbackWindow = TimeSpan.FromDays(v)),
+    };
 
     /// <summary>A copy whose dictionaries are its own, so one sweep row's change never leaks into another.</summary>
     private static PricingOptions Copy(PricingOptions o) => o with
