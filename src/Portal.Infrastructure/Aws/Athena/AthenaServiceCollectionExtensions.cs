@@ -58,9 +58,7 @@ public static class AthenaServiceCollectionExtensions
                 pipeline.AddTimeout(athena.RequestTimeout);
                 pipeline.TimeProvider = timeProvider;
             });
-        http.AddHttpMessageHandler(sp => new SigV4SigningHandler(
-                sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<SigV4Signer>(),
-                sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region, "athena"));
+        http.AddSigV4Signing("athena");
         services.AddSingleton<AthenaClient>();
         return services;
     }

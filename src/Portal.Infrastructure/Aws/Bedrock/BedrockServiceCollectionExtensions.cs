@@ -20,6 +20,25 @@ public static class BedrockServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(BedrockOptions.SectionName);
+        AddBedrockOptions(services, section);
+        AddBedrockRuntimeHttpClient(services);
+        services.AddSingleton<BedrockRuntimeClient>();
+        services.AddSingleton<TitanImageEmbeddingGenerator>();
+        services.AddSingleton<NovaLiteQualityAssessor>();
+        if (section.GetValue(nameof(BedrockOptions.UseForEmbeddings), true))
+        {
+            services.AddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(sp => sp.GetRequiredService<TitanImageEmbeddingGenerator>());
+        }
+
+        if (section.GetValue(nameof(BedrockOptions.UseForQuality), true))
+        {
+            services.AddSingleton<IQualityAssessor>(sp => sp.GetRequiredService<NovaLiteQualityAssessor>());
+        }
+
+        return services;
+    }
+
+    private static void AddBedrockOptions(IServiceCollection services, IConfigurationSection section) =>
         services.AddOptions<BedrockOptions>().Bind(section).ValidateDataAnnotations()
             .Validate(o => BedrockOptions.SupportedDimensions.Contains(o.EmbeddingDimension), "Aws:Bedrock:EmbeddingDimension must be 256, 384 or 1024.")
             .Validate(o => string.IsNullOrWhiteSpace(o.ServiceUrl) || (Uri.TryCreate(o.ServiceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
@@ -30,6 +49,8 @@ public static class BedrockServiceCollectionExtensions
             .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBaseDelay <= TimeSpan.FromMinutes(1), "Aws:Bedrock:RetryBaseDelay must lie between 0 and 1 minute.")
             .ValidateOnStart();
 
+    private static void AddBedrockRuntimeHttpClient(IServiceCollection services)
+    {
         var httpClient = services.AddHttpClient(BedrockRuntimeClient.HttpClientName, (sp, client) =>
         {
             var bedrock = sp.GetRequiredService<IOptions<BedrockOptions>>().Value;
@@ -60,27 +81,6 @@ public static class BedrockServiceCollectionExtensions
 
             pipeline.AddTimeout(bedrock.AttemptTimeout);
         });
-
-        // A handler instance of its own (not a shared DI registration): other adapters sign for other services.
-        httpClient.AddHttpMessageHandler(sp => new SigV4SigningHandler(
-            sp.GetRequiredService<IAwsCredentialSource>(),
-            sp.GetRequiredService<SigV4Signer>(),
-            sp.GetRequiredService<IOptions<AwsOptions>>().Value.Region,
-            BedrockRuntimeClient.SigningService));
-
-        services.AddSingleton<BedrockRuntimeClient>();
-        services.AddSingleton<TitanImageEmbeddingGenerator>();
-        services.AddSingleton<NovaLiteQualityAssessor>();
-        if (section.GetValue(nameof(BedrockOptions.UseForEmbeddings), true))
-        {
-            services.AddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(sp => sp.GetRequiredService<TitanImageEmbeddingGenerator>());
-        }
-
-        if (section.GetValue(nameof(BedrockOptions.UseForQuality), true))
-        {
-            services.AddSingleton<IQualityAssessor>(sp => sp.GetRequiredService<NovaLiteQualityAssessor>());
-        }
-
-        return services;
+        httpClient.AddSigV4Signing(BedrockRuntimeClient.SigningService);
     }
 }

@@ -32,16 +32,6 @@ public static class DynamoDbServiceCollectionExtensions
             MaxErrorRetry = options.MaxAttempts - 1,
             Timeout = options.RequestTimeout,
         };
-        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = aws.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(aws.Region);
-        }
-
-        return config;
+        return config.WithEndpoint(options.ServiceUrl, aws.Region);
     }
 }

@@ -79,17 +79,7 @@ public static partial class ParameterStoreConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonSimpleSystemsManagementConfig { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 3, Timeout = TimeSpan.FromSeconds(10) };
-        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = options.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-
-        return config;
+        return config.WithEndpoint(options.ServiceUrl, options.Region);
     }
 
     [GeneratedRegex(@"\A/([A-Za-z0-9_.\-]+/)*[A-Za-z0-9_.\-]*\z", RegexOptions.CultureInvariant)]

@@ -49,16 +49,6 @@ public static class S3ServiceCollectionExtensions
             Timeout = options.RequestTimeout,
             ForcePathStyle = options.ForcePathStyle,
         };
-        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = aws.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(aws.Region);
-        }
-
-        return config;
+        return config.WithEndpoint(options.ServiceUrl, aws.Region);
     }
 }

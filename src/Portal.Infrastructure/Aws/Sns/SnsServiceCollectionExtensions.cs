@@ -35,12 +35,8 @@ public static class SnsServiceCollectionExtensions
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         // Outermost: retries and timeouts. Inside it, every attempt is signed afresh (a retry carries a new x-amz-date).
         client.AddStandardResilienceHandler().Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<SnsOptions>>().Value));
-        client.AddHttpMessageHandler(sp =>
-        {
-            // An invalid ARN stops the host at start (options validation); the region is the topic's own.
-            var region = sp.GetRequiredService<IOptions<SnsOptions>>().Value.Topic?.Region ?? "invalid-arn";
-            return new SigV4SigningHandler(sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<SigV4Signer>(), region, Service);
-        });
+        // An invalid ARN stops the host at start (options validation); the region is the topic's own.
+        client.AddSigV4Signing(Service, sp => sp.GetRequiredService<IOptions<SnsOptions>>().Value.Topic?.Region ?? "invalid-arn");
         services.AddSingleton<IAlertSink>(sp => sp.GetRequiredService<SnsAlertSink>());
         return services;
     }
