@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 
 namespace Portal.Cli.Commands;

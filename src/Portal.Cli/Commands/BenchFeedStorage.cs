@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;

@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.DynamoDb;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;

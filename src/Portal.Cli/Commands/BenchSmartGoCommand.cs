@@ -8,7 +8,6 @@ using NpgsqlTypes;
 using Portal.Core.Images;
 using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 using Portal.Infrastructure.SmartGo;
 using SkiaSharp;
 

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Hosting;
 using SkiaSharp;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded;
 using Portal.Infrastructure.Embedded.Lake;

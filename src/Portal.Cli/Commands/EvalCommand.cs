@@ -5,7 +5,6 @@ using Portal.Core.Imports;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 using Spectre.Console;
 
 namespace Portal.Cli.Commands;

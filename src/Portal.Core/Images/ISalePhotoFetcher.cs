@@ -1,4 +1,3 @@
-using Portal.Core.Sales;
 
 namespace Portal.Core.Images;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Images;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Demo;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
 using Portal.Core.Pricing.Decisions;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Housekeeping;

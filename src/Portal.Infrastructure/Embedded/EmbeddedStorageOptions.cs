@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Embedded;
 

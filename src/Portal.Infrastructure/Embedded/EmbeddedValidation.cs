@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;

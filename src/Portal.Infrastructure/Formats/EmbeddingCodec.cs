@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Formats;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Parquet;
 using Parquet.Serialization;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Formats;
 

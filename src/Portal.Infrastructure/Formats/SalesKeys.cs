@@ -1,5 +1,4 @@
 using System.Globalization;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Formats;
 

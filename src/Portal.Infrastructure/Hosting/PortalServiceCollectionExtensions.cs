@@ -12,7 +12,6 @@ using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Aws;
 using Portal.Infrastructure.Aws.ParameterStore;
 using Portal.Infrastructure.Demo;

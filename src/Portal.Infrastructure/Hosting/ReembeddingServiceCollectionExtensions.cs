@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Hosting;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 
 namespace Portal.Infrastructure.Hosting;

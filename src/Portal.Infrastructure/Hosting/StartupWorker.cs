@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Calibration;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Demo;
 
 namespace Portal.Infrastructure.Hosting;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Core.Sync.Stages;
 using Portal.Infrastructure.Demo;

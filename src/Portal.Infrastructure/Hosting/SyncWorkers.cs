@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Hosting;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Http;
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Http;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Http;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Portal.Core.Imports.SmartGo;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.SmartGo;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Core.Sales;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Portal.Core.Sales;
 using Portal.Web.Identity;
 
 namespace Portal.Web.Api;

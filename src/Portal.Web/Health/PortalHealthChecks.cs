@@ -5,7 +5,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Embedded;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 using Portal.Core.Sales.Feed;
 using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Embedded.Imaging;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Identity;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Identity;
 

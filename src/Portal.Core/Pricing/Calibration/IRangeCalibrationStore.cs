@@ -1,5 +1,4 @@
 using Portal.Core.Pricing.Engine;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Calibration;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Evaluation;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Calibration;
 

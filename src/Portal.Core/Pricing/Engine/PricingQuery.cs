@@ -1,5 +1,4 @@
 using Portal.Core.Images;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Engine;
 

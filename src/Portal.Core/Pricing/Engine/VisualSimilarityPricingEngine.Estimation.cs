@@ -1,6 +1,5 @@
 using System.Globalization;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Engine;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Engine;
 

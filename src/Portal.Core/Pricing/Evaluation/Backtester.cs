@@ -2,7 +2,6 @@ using System.Globalization;
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Learning;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Evaluation;
 

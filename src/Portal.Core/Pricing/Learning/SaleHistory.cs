@@ -1,6 +1,5 @@
 using Portal.Core.Pricing.Engine;
 using Portal.Core.Pricing.Similarity;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Learning;
 

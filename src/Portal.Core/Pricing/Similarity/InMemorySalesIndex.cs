@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Similarity;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Portal.Core.Sales;
 
 namespace Portal.Core.Pricing.Similarity;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Aws.Athena;

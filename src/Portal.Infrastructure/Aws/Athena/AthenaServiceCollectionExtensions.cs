@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.Signing;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
 

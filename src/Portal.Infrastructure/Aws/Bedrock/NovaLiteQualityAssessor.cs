@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats.Imaging;
 
 namespace Portal.Infrastructure.Aws.Bedrock;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.S3;
 

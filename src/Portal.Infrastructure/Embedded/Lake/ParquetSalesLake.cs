@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Embedded.Lake;

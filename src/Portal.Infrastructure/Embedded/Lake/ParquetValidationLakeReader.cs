@@ -1,6 +1,5 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 
 namespace Portal.Infrastructure.Embedded.Lake;

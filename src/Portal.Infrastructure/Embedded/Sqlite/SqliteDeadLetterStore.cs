@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using Portal.Infrastructure.Formats;
 

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Portal.Core.Pricing.Calibration;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;

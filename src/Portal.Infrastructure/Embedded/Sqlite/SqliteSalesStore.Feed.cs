@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

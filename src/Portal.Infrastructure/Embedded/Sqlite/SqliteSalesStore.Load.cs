@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Embedded.Sqlite;
 

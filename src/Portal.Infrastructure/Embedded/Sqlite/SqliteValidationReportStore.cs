@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
 

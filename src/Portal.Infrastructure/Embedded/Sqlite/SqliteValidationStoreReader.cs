@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Formats.Imaging;
 

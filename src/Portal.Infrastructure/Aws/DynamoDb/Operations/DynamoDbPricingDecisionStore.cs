@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Pricing.Decisions;
-using Portal.Core.Sales;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Jobs;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 

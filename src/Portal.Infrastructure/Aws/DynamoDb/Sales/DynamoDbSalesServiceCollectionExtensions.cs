@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

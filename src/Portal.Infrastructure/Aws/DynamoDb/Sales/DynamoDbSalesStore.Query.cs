@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;

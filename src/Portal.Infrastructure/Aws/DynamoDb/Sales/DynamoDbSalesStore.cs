@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Core.Sales;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
 

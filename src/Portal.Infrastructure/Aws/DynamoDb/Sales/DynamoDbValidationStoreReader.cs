@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SaleItem;

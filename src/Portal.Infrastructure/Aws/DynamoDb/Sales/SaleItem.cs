@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Sales.SalesIntelligenceTable;
 

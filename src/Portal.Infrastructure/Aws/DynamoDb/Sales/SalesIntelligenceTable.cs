@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Portal.Core.Sales;
 using Portal.Infrastructure.Formats;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;

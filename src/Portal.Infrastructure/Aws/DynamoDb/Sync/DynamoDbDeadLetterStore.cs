@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using static Portal.Infrastructure.Aws.DynamoDb.Sync.SyncAttributes;
 

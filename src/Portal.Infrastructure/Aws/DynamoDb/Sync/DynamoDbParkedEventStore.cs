@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Portal.Core.Sales;
 using Portal.Core.Sync;
 using static Portal.Infrastructure.Aws.DynamoDb.Sync.SyncAttributes;
 

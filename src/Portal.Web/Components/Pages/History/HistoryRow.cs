@@ -1,5 +1,4 @@
 using Portal.Core.Pricing.Decisions;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.History;
 

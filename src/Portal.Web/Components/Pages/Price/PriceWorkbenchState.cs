@@ -1,7 +1,6 @@
 using Portal.Core.Pricing;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Pricing.Engine;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Price;
 

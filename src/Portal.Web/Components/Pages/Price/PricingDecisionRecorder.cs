@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Pricing.Engine;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Price;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Portal.Core.Sales;
 
 namespace Portal.Web.Components.Pages.Trends;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Portal.Core.Sales;
 using Portal.Core.Validation;
 using Portal.Web.Identity;
 
