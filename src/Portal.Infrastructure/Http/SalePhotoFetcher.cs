@@ -105,28 +105,26 @@ public sealed partial class SalePhotoFetcher : ISalePhotoFetcher, IDisposable
                 slots.Semaphore.Release();
             }
         }
-        catch (SaleImageUnavailableException ex)
-        {
-            return Failed(url, ex.Message, ex.IsRetryable, attempts);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return Failed(url, $"Fetching the image took longer than {_options.FetchTimeout.TotalSeconds:0.#} s.", isRetryable: true, Math.Max(1, attempts));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return Failed(url, "The portal stopped while fetching the image.", isRetryable: true, Math.Max(1, attempts));
-        }
         catch (Exception ex)
         {
-            // Anything unexpected (the image store, the embedder) may pass: retryable, like the pipeline's own failures.
-            return Failed(url, $"{ex.GetType().Name}: {ex.Message}", isRetryable: true, Math.Max(1, attempts));
+            return FailureOf(ex, url, attempts, timedOut: deadline.IsCancellationRequested);
         }
         finally
         {
             Leave(host, slots);
         }
     }
+
+    private SalePhotoResult FailureOf(Exception exception, string url, int attempts, bool timedOut) => exception switch
+    {
+        SaleImageUnavailableException ex => Failed(url, ex.Message, ex.IsRetryable, attempts),
+        OperationCanceledException when timedOut =>
+            Failed(url, $"Fetching the image took longer than {_options.FetchTimeout.TotalSeconds:0.#} s.", isRetryable: true, Math.Max(1, attempts)),
+        OperationCanceledException when _stopping.IsCancellationRequested =>
+            Failed(url, "The portal stopped while fetching the image.", isRetryable: true, Math.Max(1, attempts)),
+        // Anything unexpected (the image store, the embedder) may pass: retryable, like the pipeline's own failures.
+        _ => Failed(url, $"{exception.GetType().Name}: {exception.Message}", isRetryable: true, Math.Max(1, attempts)),
+    };
 
     private SalePhotoResult Failed(string url, string reason, bool isRetryable, int attempts)
     {

@@ -89,6 +89,43 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
     /// <summary>Claims the keys in order inside ONE immediate transaction (a micro-batch pays for one commit, not one per event).</summary>
     public async Task<IReadOnlyList<IdempotencyClaim>> TryBeginManyAsync(IReadOnlyList<(IdempotencyKey Key, string PayloadSha256)> claims, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ValidateClaims(claims, lease);
+        if (claims.Count == 0)
+        {
+            return [];
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the conditional write and the read-back see the same state; concurrent claims queue on the write lock.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var claim = ClaimCommand(connection, transaction, now, lease);
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT claim_token, status, payload_sha256, outcome FROM idempotency_records WHERE key = $key;";
+        read.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
+
+        var results = new IdempotencyClaim[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var (key, payloadSha256) = claims[i];
+            var token = Guid.NewGuid().ToString("N");
+            claim.Parameters["$key"].Value = key.Value;
+            claim.Parameters["$tenant"].Value = key.Tenant.Value;
+            claim.Parameters["$hash"].Value = payloadSha256;
+            claim.Parameters["$token"].Value = token;
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+
+            read.Parameters["$key"].Value = key.Value;
+            results[i] = await ReadClaimAsync(read, key, token, payloadSha256, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private static void ValidateClaims(IReadOnlyList<(IdempotencyKey Key, string PayloadSha256)> claims, TimeSpan lease)
+    {
         ArgumentNullException.ThrowIfNull(claims);
         foreach (var (key, payloadSha256) in claims)
         {
@@ -100,59 +137,39 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(lease), lease, "The lease must be positive.");
         }
+    }
 
-        if (claims.Count == 0)
-        {
-            return [];
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE: the conditional write and the read-back see the same state; concurrent claims queue on the write lock.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var claim = connection.CreateCommand();
+    /// <summary>The conditional claim of one key: its key, tenant, hash and token are set per claim, the times once per batch.</summary>
+    private SqliteCommand ClaimCommand(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, TimeSpan lease)
+    {
+        var claim = connection.CreateCommand();
         claim.Transaction = transaction;
         claim.CommandText = ClaimSql;
-        var keyParameter = claim.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
-        var tenantParameter = claim.Parameters.Add(new SqliteParameter("$tenant", DBNull.Value));
-        var hashParameter = claim.Parameters.Add(new SqliteParameter("$hash", DBNull.Value));
-        var tokenParameter = claim.Parameters.Add(new SqliteParameter("$token", DBNull.Value));
+        claim.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
+        claim.Parameters.Add(new SqliteParameter("$tenant", DBNull.Value));
+        claim.Parameters.Add(new SqliteParameter("$hash", DBNull.Value));
+        claim.Parameters.Add(new SqliteParameter("$token", DBNull.Value));
         claim.Parameters.AddWithValue("$expiry", now.Add(_options.Idempotency.Expiry).ToUnixTimeSeconds());
         claim.Parameters.AddWithValue("$lease_expiry_ms", now.Add(lease).ToUnixTimeMilliseconds());
         claim.Parameters.AddWithValue("$updated_at", SalesKeys.Timestamp(now));
         claim.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
         claim.Parameters.AddWithValue("$now_ms", now.ToUnixTimeMilliseconds());
-        await using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT claim_token, status, payload_sha256, outcome FROM idempotency_records WHERE key = $key;";
-        var readKeyParameter = read.Parameters.Add(new SqliteParameter("$key", DBNull.Value));
+        return claim;
+    }
 
-        var results = new IdempotencyClaim[claims.Count];
-        for (var i = 0; i < claims.Count; i++)
+    /// <summary>The record as the claim left it: ours (our token), another payload's, completed, or still in progress elsewhere.</summary>
+    private static async Task<IdempotencyClaim> ReadClaimAsync(SqliteCommand read, IdempotencyKey key, string token, string payloadSha256, CancellationToken cancellationToken)
+    {
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            var (key, payloadSha256) = claims[i];
-            var token = Guid.NewGuid().ToString("N");
-            keyParameter.Value = key.Value;
-            tenantParameter.Value = key.Tenant.Value;
-            hashParameter.Value = payloadSha256;
-            tokenParameter.Value = token;
-            await claim.ExecuteNonQueryAsync(cancellationToken);
-
-            readKeyParameter.Value = key.Value;
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new InvalidOperationException($"Idempotency record '{key.Value}' vanished inside its own transaction.");
-            }
-
-            results[i] = reader.GetString(0) == token ? IdempotencyClaim.Started
-                : !string.Equals(reader.GetString(2), payloadSha256, StringComparison.Ordinal) ? IdempotencyClaim.PayloadMismatch
-                : reader.GetString(1) == Completed ? IdempotencyClaim.Completed(reader.IsDBNull(3) ? string.Empty : reader.GetString(3))
-                : IdempotencyClaim.InProgress;
+            throw new InvalidOperationException($"Idempotency record '{key.Value}' vanished inside its own transaction.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return results;
+        return reader.GetString(0) == token ? IdempotencyClaim.Started
+            : !string.Equals(reader.GetString(2), payloadSha256, StringComparison.Ordinal) ? IdempotencyClaim.PayloadMismatch
+            : reader.GetString(1) == Completed ? IdempotencyClaim.Completed(reader.IsDBNull(3) ? string.Empty : reader.GetString(3))
+            : IdempotencyClaim.InProgress;
     }
 
     /// <summary>Completes the keys inside ONE transaction; false where the record was no longer live.</summary>
@@ -195,18 +212,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(outcomeJson);
-        var now = _timeProvider.GetUtcNow();
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "UPDATE idempotency_records SET status = 'COMPLETED', outcome = $outcome, expiry = $expiry, updated_at = $updated_at " +
-            "WHERE key = $key AND expiry >= $now;";
-        command.Parameters.AddWithValue("$key", key.Value);
-        command.Parameters.AddWithValue("$outcome", outcomeJson);
-        command.Parameters.AddWithValue("$expiry", now.Add(_options.Idempotency.Expiry).ToUnixTimeSeconds());
-        command.Parameters.AddWithValue("$updated_at", SalesKeys.Timestamp(now));
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        if (!(await CompleteManyAsync([(key, outcomeJson)], cancellationToken))[0])
         {
             throw new InvalidOperationException($"Idempotency record '{key.Value}' is not live (released or expired); it cannot be completed.");
         }

@@ -114,43 +114,33 @@ public sealed class SqliteValidationReportStore : IValidationReportStore, IDispo
             ("$run", id), ("$trigger", run.Trigger), ("$started", Time(run.StartedAt)), ("$finished", run.FinishedAt is { } finished ? Time(finished) : null),
             ("$status", run.Status.ToString()), ("$threshold", run.VarianceThresholdPercent), ("$error", run.Error));
 
-        await using (var insert = Prepare(connection, transaction,
+        await InsertAllAsync(connection, transaction,
             "INSERT INTO validation_partitions (run_id, tenant_id, year, month, store_count, lake_count, variance, over_threshold) " +
             "VALUES ($run, $tenant, $year, $month, $store, $lake, $variance, $over);",
-            "$run", "$tenant", "$year", "$month", "$store", "$lake", "$variance", "$over"))
-        {
-            foreach (var p in run.Partitions)
+            ["$run", "$tenant", "$year", "$month", "$store", "$lake", "$variance", "$over"],
+            run.Partitions.Select(p => new object?[]
             {
-                Bind(insert, id, p.Partition.Tenant.Value, p.Partition.Year, p.Partition.Month, p.StoreCount, p.LakeCount, p.VariancePercent, p.OverThreshold ? 1 : 0);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        await using (var insert = Prepare(connection, transaction,
+                id, p.Partition.Tenant.Value, p.Partition.Year, p.Partition.Month, p.StoreCount, p.LakeCount, p.VariancePercent, p.OverThreshold ? 1 : 0,
+            }),
+            cancellationToken);
+        await InsertAllAsync(connection, transaction,
             "INSERT INTO validation_findings (run_id, tenant_id, year, month, kind, count, examples, detail) " +
             "VALUES ($run, $tenant, $year, $month, $kind, $count, $examples, $detail);",
-            "$run", "$tenant", "$year", "$month", "$kind", "$count", "$examples", "$detail"))
-        {
-            foreach (var f in run.Findings)
+            ["$run", "$tenant", "$year", "$month", "$kind", "$count", "$examples", "$detail"],
+            run.Findings.Select(f => new object?[]
             {
-                Bind(insert, id, f.Partition.Tenant.Value, f.Partition.Year, f.Partition.Month, f.Kind.ToString(), f.Count,
-                    JsonSerializer.Serialize(f.Examples), f.Detail);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        await using (var insert = Prepare(connection, transaction,
+                id, f.Partition.Tenant.Value, f.Partition.Year, f.Partition.Month, f.Kind.ToString(), f.Count, JsonSerializer.Serialize(f.Examples), f.Detail,
+            }),
+            cancellationToken);
+        await InsertAllAsync(connection, transaction,
             "INSERT INTO validation_alerts (run_id, seq, tenant_id, source, severity, title, message, raised_at, detail_url) " +
             "VALUES ($run, $seq, $tenant, $source, $severity, $title, $message, $raised, $url);",
-            "$run", "$seq", "$tenant", "$source", "$severity", "$title", "$message", "$raised", "$url"))
-        {
-            var seq = 0;
-            foreach (var a in run.Alerts)
+            ["$run", "$seq", "$tenant", "$source", "$severity", "$title", "$message", "$raised", "$url"],
+            run.Alerts.Select((a, seq) => new object?[]
             {
-                Bind(insert, id, seq++, a.Tenant?.Value, a.Source, a.Severity.ToString(), a.Title, a.Message, Time(a.RaisedAt), a.DetailUrl);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
+                id, seq, a.Tenant?.Value, a.Source, a.Severity.ToString(), a.Title, a.Message, Time(a.RaisedAt), a.DetailUrl,
+            }),
+            cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
     }
@@ -318,6 +308,18 @@ public sealed class SqliteValidationReportStore : IValidationReportStore, IDispo
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One prepared insert run once per row, inside the caller's transaction.</summary>
+    private static async Task InsertAllAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, string[] names, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = Prepare(connection, transaction, sql, names);
+        foreach (var row in rows)
+        {
+            Bind(insert, row);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)

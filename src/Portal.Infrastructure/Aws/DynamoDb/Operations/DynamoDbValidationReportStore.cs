@@ -207,66 +207,66 @@ public sealed class DynamoDbValidationReportStore(OperationsTable table) : IVali
         return found;
     }
 
-    private static List<Dictionary<string, AttributeValue>> ChildItems(ValidationRun run, string pk)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        foreach (var p in run.Partitions)
-        {
-            var item = Key(pk, OperationsKeys.PartitionSk(p.Partition.Tenant, p.Partition.Year, p.Partition.Month));
-            item[OperationsKeys.ItemType] = Str("validation_partition");
-            AddPartition(item, p.Partition);
-            item["store_count"] = Num(p.StoreCount);
-            item["lake_count"] = Num(p.LakeCount);
-            item["variance"] = Num(p.VariancePercent);
-            item["over_threshold"] = Num(p.OverThreshold ? 1L : 0L);
-            items.Add(item);
-        }
-
-        var findingSequence = 0;
-        foreach (var f in run.Findings)
-        {
-            var item = Key(pk, OperationsKeys.FindingSk(f.Partition.Tenant, f.Partition.Year, f.Partition.Month, f.Kind.ToString(), findingSequence++));
-            item[OperationsKeys.ItemType] = Str("validation_finding");
-            AddPartition(item, f.Partition);
-            item["kind"] = Str(f.Kind.ToString());
-            item["count"] = Num(f.Count);
-            item["examples"] = Strings(f.Examples);
-            item["detail"] = Str(f.Detail);
-            items.Add(item);
-        }
-
-        var alertSequence = 0;
-        foreach (var a in run.Alerts)
-        {
-            var item = Key(pk, OperationsKeys.AlertSk(alertSequence++));
-            item[OperationsKeys.ItemType] = Str("validation_alert");
-            SetOptional(item, "tenant_id", a.Tenant?.Value);
-            item["source"] = Str(a.Source);
-            item["severity"] = Str(a.Severity.ToString());
-            item["title"] = Str(a.Title);
-            item["message"] = Str(a.Message);
-            item["raised_at"] = Str(Time(a.RaisedAt));
-            SetOptional(item, "detail_url", a.DetailUrl);
-            items.Add(item);
-        }
-
-        var tenants = run.Partitions.Select(p => p.Partition.Tenant)
+    private static List<Dictionary<string, AttributeValue>> ChildItems(ValidationRun run, string pk) =>
+    [
+        .. run.Partitions.Select(p => PartitionItem(pk, p)),
+        .. run.Findings.Select((f, sequence) => FindingItem(pk, f, sequence)),
+        .. run.Alerts.Select((a, sequence) => AlertItem(pk, a, sequence)),
+        .. run.Partitions.Select(p => p.Partition.Tenant)
             .Concat(run.Findings.Select(f => f.Partition.Tenant))
             .Concat(run.Alerts.Where(a => a.Tenant is not null).Select(a => a.Tenant!.Value))
-            .Distinct();
-        foreach (var tenant in tenants)
-        {
-            var item = Key(pk, OperationsKeys.SummarySk(tenant));
-            item[OperationsKeys.ItemType] = Str("validation_tenant_summary");
-            item["tenant_id"] = Str(tenant.Value);
-            AddCounts(item, Counts.Of(
-                run.Partitions.Where(p => p.Partition.Tenant == tenant),
-                run.Findings.Where(f => f.Partition.Tenant == tenant),
-                run.Alerts.Where(a => a.Tenant == tenant)));
-            items.Add(item);
-        }
+            .Distinct()
+            .Select(tenant => TenantSummaryItem(pk, run, tenant)),
+    ];
 
-        return items;
+    private static Dictionary<string, AttributeValue> PartitionItem(string pk, PartitionCounts p)
+    {
+        var item = Key(pk, OperationsKeys.PartitionSk(p.Partition.Tenant, p.Partition.Year, p.Partition.Month));
+        item[OperationsKeys.ItemType] = Str("validation_partition");
+        AddPartition(item, p.Partition);
+        item["store_count"] = Num(p.StoreCount);
+        item["lake_count"] = Num(p.LakeCount);
+        item["variance"] = Num(p.VariancePercent);
+        item["over_threshold"] = Num(p.OverThreshold ? 1L : 0L);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> FindingItem(string pk, ValidationFinding f, int sequence)
+    {
+        var item = Key(pk, OperationsKeys.FindingSk(f.Partition.Tenant, f.Partition.Year, f.Partition.Month, f.Kind.ToString(), sequence));
+        item[OperationsKeys.ItemType] = Str("validation_finding");
+        AddPartition(item, f.Partition);
+        item["kind"] = Str(f.Kind.ToString());
+        item["count"] = Num(f.Count);
+        item["examples"] = Strings(f.Examples);
+        item["detail"] = Str(f.Detail);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> AlertItem(string pk, Alert a, int sequence)
+    {
+        var item = Key(pk, OperationsKeys.AlertSk(sequence));
+        item[OperationsKeys.ItemType] = Str("validation_alert");
+        SetOptional(item, "tenant_id", a.Tenant?.Value);
+        item["source"] = Str(a.Source);
+        item["severity"] = Str(a.Severity.ToString());
+        item["title"] = Str(a.Title);
+        item["message"] = Str(a.Message);
+        item["raised_at"] = Str(Time(a.RaisedAt));
+        SetOptional(item, "detail_url", a.DetailUrl);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> TenantSummaryItem(string pk, ValidationRun run, TenantId tenant)
+    {
+        var item = Key(pk, OperationsKeys.SummarySk(tenant));
+        item[OperationsKeys.ItemType] = Str("validation_tenant_summary");
+        item["tenant_id"] = Str(tenant.Value);
+        AddCounts(item, Counts.Of(
+            run.Partitions.Where(p => p.Partition.Tenant == tenant),
+            run.Findings.Where(f => f.Partition.Tenant == tenant),
+            run.Alerts.Where(a => a.Tenant == tenant)));
+        return item;
     }
 
     private static void AddPartition(Dictionary<string, AttributeValue> item, SalesPartition partition)

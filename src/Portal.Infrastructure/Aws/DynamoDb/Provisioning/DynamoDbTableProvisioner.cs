@@ -85,56 +85,61 @@ public sealed class DynamoDbTableProvisioner(IAmazonDynamoDB client, IEnumerable
         var present = (existing.GlobalSecondaryIndexes ?? []).Select(g => g.IndexName).ToHashSet(StringComparer.Ordinal);
         foreach (var index in request.GlobalSecondaryIndexes ?? [])
         {
-            if (present.Contains(index.IndexName))
+            if (!present.Contains(index.IndexName))
             {
-                continue;
+                await AddIndexAsync(spec.TableName, request, index, report, cancellationToken);
             }
-
-            var keyNames = index.KeySchema.Select(k => k.AttributeName).ToHashSet(StringComparer.Ordinal);
-            var update = new UpdateTableRequest
-            {
-                TableName = spec.TableName,
-                AttributeDefinitions = [.. (request.AttributeDefinitions ?? []).Where(a => keyNames.Contains(a.AttributeName))],
-                GlobalSecondaryIndexUpdates =
-                [
-                    new GlobalSecondaryIndexUpdate
-                    {
-                        Create = new CreateGlobalSecondaryIndexAction
-                        {
-                            IndexName = index.IndexName,
-                            KeySchema = index.KeySchema,
-                            Projection = index.Projection,
-                            ProvisionedThroughput = index.ProvisionedThroughput,
-                        },
-                    },
-                ],
-            };
-            UpdateTableResponse response;
-            try
-            {
-                response = await client.UpdateTableAsync(update, cancellationToken);
-            }
-            catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "ValidationException" && ex.Message.Contains("provisionedThroughput", StringComparison.OrdinalIgnoreCase)
-                && index.ProvisionedThroughput is null)
-            {
-                // DynamoDB takes no throughput for an index of an on-demand table; dynalite insists on one. Reported, not guessed.
-                report(new ProvisioningAction(spec.TableName, ProvisioningActionKind.Warning,
-                    $"GSI {index.IndexName} is missing and this endpoint refused to add it to an on-demand table ({ex.Message})"));
-                continue;
-            }
-
-            // DynamoDB answers with the index already listed (CREATING); an endpoint that accepts the call but lists no
-            // such index will never build it (dynalite): say so rather than wait forever.
-            if (!(response.TableDescription?.GlobalSecondaryIndexes ?? []).Any(g => g.IndexName == index.IndexName))
-            {
-                report(new ProvisioningAction(spec.TableName, ProvisioningActionKind.Warning,
-                    $"GSI {index.IndexName} is missing and this endpoint did not start building it (adding an index to an existing table is not supported here)"));
-                continue;
-            }
-
-            await WaitAsync(spec.TableName, index.IndexName, cancellationToken);
-            report(new ProvisioningAction(spec.TableName, ProvisioningActionKind.AddedIndex, index.IndexName));
         }
+    }
+
+    /// <summary>Adds a GSI the table lacks and waits until it is active, or reports why this endpoint will not build it.</summary>
+    private async Task AddIndexAsync(
+        string tableName, CreateTableRequest request, GlobalSecondaryIndex index, Action<ProvisioningAction> report, CancellationToken cancellationToken)
+    {
+        var keyNames = index.KeySchema.Select(k => k.AttributeName).ToHashSet(StringComparer.Ordinal);
+        var update = new UpdateTableRequest
+        {
+            TableName = tableName,
+            AttributeDefinitions = [.. (request.AttributeDefinitions ?? []).Where(a => keyNames.Contains(a.AttributeName))],
+            GlobalSecondaryIndexUpdates =
+            [
+                new GlobalSecondaryIndexUpdate
+                {
+                    Create = new CreateGlobalSecondaryIndexAction
+                    {
+                        IndexName = index.IndexName,
+                        KeySchema = index.KeySchema,
+                        Projection = index.Projection,
+                        ProvisionedThroughput = index.ProvisionedThroughput,
+                    },
+                },
+            ],
+        };
+        UpdateTableResponse response;
+        try
+        {
+            response = await client.UpdateTableAsync(update, cancellationToken);
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "ValidationException" && ex.Message.Contains("provisionedThroughput", StringComparison.OrdinalIgnoreCase)
+            && index.ProvisionedThroughput is null)
+        {
+            // DynamoDB takes no throughput for an index of an on-demand table; dynalite insists on one. Reported, not guessed.
+            report(new ProvisioningAction(tableName, ProvisioningActionKind.Warning,
+                $"GSI {index.IndexName} is missing and this endpoint refused to add it to an on-demand table ({ex.Message})"));
+            return;
+        }
+
+        // DynamoDB answers with the index already listed (CREATING); an endpoint that accepts the call but lists no
+        // such index will never build it (dynalite): say so rather than wait forever.
+        if (!(response.TableDescription?.GlobalSecondaryIndexes ?? []).Any(g => g.IndexName == index.IndexName))
+        {
+            report(new ProvisioningAction(tableName, ProvisioningActionKind.Warning,
+                $"GSI {index.IndexName} is missing and this endpoint did not start building it (adding an index to an existing table is not supported here)"));
+            return;
+        }
+
+        await WaitAsync(tableName, index.IndexName, cancellationToken);
+        report(new ProvisioningAction(tableName, ProvisioningActionKind.AddedIndex, index.IndexName));
     }
 
     private async Task EnsureTimeToLiveAsync(IDynamoDbTableSpec spec, Action<ProvisioningAction> report, CancellationToken cancellationToken)

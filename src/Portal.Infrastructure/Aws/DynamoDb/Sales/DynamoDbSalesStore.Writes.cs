@@ -172,29 +172,24 @@ public sealed partial class DynamoDbSalesStore
         var now = NowSeconds();
         var requests = new List<WriteRequest>();
         var keys = new List<string>();
+        void RegisterOnce(string pk, string sk, string attribute, string value, long ttl)
+        {
+            if (_registered.TryAdd(pk + "|" + sk, 0))
+            {
+                keys.Add(pk + "|" + sk);
+                requests.Add(RegistryPut(pk, sk, attribute, value, ttl));
+            }
+        }
+
         foreach (var sale in sales.Select(s => s.Sale))
         {
             var expiry = DateTimeOffset.FromUnixTimeSeconds(TtlOf(sale));
             var month = expiry.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             var markerTtl = new DateTimeOffset(expiry.Year, expiry.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1).ToUnixTimeSeconds();
-            if (markerTtl <= now)
+            if (markerTtl > now)
             {
-                continue;
-            }
-
-            var tenantSk = TenantRegistrySk(sale.Tenant, month);
-            if (_registered.TryAdd(TenantRegistryPk + "|" + tenantSk, 0))
-            {
-                keys.Add(TenantRegistryPk + "|" + tenantSk);
-                requests.Add(Put(TenantRegistryPk, tenantSk, TenantIdAttribute, sale.Tenant.Value, markerTtl));
-            }
-
-            var categoryPk = CategoryRegistryPk(sale.Tenant);
-            var categorySk = CategoryRegistrySk(sale.Category, month);
-            if (_registered.TryAdd(categoryPk + "|" + categorySk, 0))
-            {
-                keys.Add(categoryPk + "|" + categorySk);
-                requests.Add(Put(categoryPk, categorySk, Category, sale.Category, markerTtl));
+                RegisterOnce(TenantRegistryPk, TenantRegistrySk(sale.Tenant, month), TenantIdAttribute, sale.Tenant.Value, markerTtl);
+                RegisterOnce(CategoryRegistryPk(sale.Tenant), CategoryRegistrySk(sale.Category, month), Category, sale.Category, markerTtl);
             }
         }
 
@@ -209,6 +204,7 @@ public sealed partial class DynamoDbSalesStore
         }
         catch
         {
+            // Not written: the next write of these sales tries again.
             foreach (var key in keys)
             {
                 _registered.TryRemove(key, out _);
@@ -216,20 +212,20 @@ public sealed partial class DynamoDbSalesStore
 
             throw;
         }
-
-        static WriteRequest Put(string pk, string sk, string attribute, string value, long ttl) => new()
-        {
-            PutRequest = new PutRequest
-            {
-                Item = new Dictionary<string, AttributeValue>(Key(pk, sk), StringComparer.Ordinal)
-                {
-                    [Entity] = Str(RegistryEntity),
-                    [attribute] = Str(value),
-                    [SalesIntelligenceTable.Ttl] = Num(ttl),
-                },
-            },
-        };
     }
+
+    private static WriteRequest RegistryPut(string pk, string sk, string attribute, string value, long ttl) => new()
+    {
+        PutRequest = new PutRequest
+        {
+            Item = new Dictionary<string, AttributeValue>(Key(pk, sk), StringComparer.Ordinal)
+            {
+                [Entity] = Str(RegistryEntity),
+                [attribute] = Str(value),
+                [SalesIntelligenceTable.Ttl] = Num(ttl),
+            },
+        },
+    };
 
     private QueryRequest RegistryQuery(string pk) => new()
     {
