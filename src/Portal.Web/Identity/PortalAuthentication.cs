@@ -114,20 +114,7 @@ public static class PortalAuthentication
     private static void AddEntraId(WebApplicationBuilder builder)
     {
         var azureAd = builder.Configuration.GetSection("AzureAd");
-        var missing = RequiredAzureAdKeys.Where(key => string.IsNullOrWhiteSpace(azureAd[key])).Select(key => $"AzureAd:{key}").ToList();
-        // The sign-in redeems its authorization code as a confidential client: a secret, or certificates per Microsoft.Identity.Web.
-        if (string.IsNullOrWhiteSpace(azureAd["ClientSecret"]) && !azureAd.GetSection("ClientCredentials").GetChildren().Any())
-        {
-            missing.Add("AzureAd:ClientSecret (or AzureAd:ClientCredentials)");
-        }
-
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException(
-                $"The Entra ID sign-in ({ConfigurationKey} = EntraId) needs configuration: missing {string.Join(", ", missing)}. " +
-                "Set them (e.g. environment variables AzureAd__Instance, AzureAd__TenantId, AzureAd__ClientId, AzureAd__ClientSecret).");
-        }
-
+        RequireAzureAdKeys(azureAd);
         RequireHttpsInstance(azureAd);
 
         builder.Services.AddOptions<TenancyOptions>()
@@ -150,11 +137,33 @@ public static class PortalAuthentication
                 ? JwtBearerDefaults.AuthenticationScheme
                 : CookieAuthenticationDefaults.AuthenticationScheme);
 
+        ConfigureEntraIdHandlers(builder.Services);
+    }
+
+    private static void RequireAzureAdKeys(IConfigurationSection azureAd)
+    {
+        var missing = RequiredAzureAdKeys.Where(key => string.IsNullOrWhiteSpace(azureAd[key])).Select(key => $"AzureAd:{key}").ToList();
+        // The sign-in redeems its authorization code as a confidential client: a secret, or certificates per Microsoft.Identity.Web.
+        if (string.IsNullOrWhiteSpace(azureAd["ClientSecret"]) && !azureAd.GetSection("ClientCredentials").GetChildren().Any())
+        {
+            missing.Add("AzureAd:ClientSecret (or AzureAd:ClientCredentials)");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The Entra ID sign-in ({ConfigurationKey} = EntraId) needs configuration: missing {string.Join(", ", missing)}. " +
+                "Set them (e.g. environment variables AzureAd__Instance, AzureAd__TenantId, AzureAd__ClientId, AzureAd__ClientSecret).");
+        }
+    }
+
+    private static void ConfigureEntraIdHandlers(IServiceCollection services)
+    {
         // Entra ID app roles arrive in the "roles" claim, kept under that name: with the handlers' default inbound mapping it
         // would become ClaimTypes.Role and no role would ever match. Pages sign in with the authorization code flow and PKCE
         // (the ID token comes from the token endpoint, never through the browser), not Microsoft.Identity.Web's default
         // implicit id_token.
-        builder.Services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+        services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
         {
             o.ResponseType = OpenIdConnectResponseType.Code;
             o.UsePkce = true;
@@ -171,12 +180,12 @@ public static class PortalAuthentication
                 return Task.CompletedTask;
             };
         });
-        builder.Services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+        services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters.RoleClaimType = "roles";
         });
-        builder.Services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+        services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
         {
             o.LoginPath = LoginPath;
             o.LogoutPath = LogoutPath;
