@@ -78,21 +78,21 @@ public sealed class MultiPhotoIndexTests
     }
 
     [Fact]
-    public void SeveralQueryPhotosFindASaleThroughAnyOfThemWithTheBestPair()
+    public async Task SeveralQueryPhotosFindASaleThroughAnyOfThemWithTheBestPair()
     {
         var index = new InMemorySalesIndex();
         index.Add(WithPhotos("a", Embedding(0f, 1f, 0f), Embedding(0f, 0f, 1f)));
         index.Add(Sale("b"), Embedding(1f, 0f, 0f));
         float[][] queries = [[1f, 0f, 0f], [0f, 0f, 1f]];
 
-        var hits = index.Search(Tenant, "shoes", "clip", queries, SearchFilter.None, 10, 0.5f);
+        var hits = await index.SearchAsync(Tenant, "shoes", "clip", queries, SearchFilter.None, 10, 0.5f, CancellationToken.None);
 
         Assert.Equal(["a", "b"], hits.Select(h => h.Sale.SaleId));
         Assert.All(hits, h => Assert.Equal(1f, h.Similarity, 5));
     }
 
     [Fact]
-    public void SeveralQueryPhotosReturnTheTopKOfTheBestMatches()
+    public async Task SeveralQueryPhotosReturnTheTopKOfTheBestMatches()
     {
         var random = new Random(7);
         var index = new InMemorySalesIndex();
@@ -112,7 +112,7 @@ public sealed class MultiPhotoIndexTests
             .Take(10)
             .ToArray();
 
-        var hits = index.Search(Tenant, "shoes", "clip", queries, SearchFilter.None, 10, -1f);
+        var hits = await index.SearchAsync(Tenant, "shoes", "clip", queries, SearchFilter.None, 10, -1f, CancellationToken.None);
 
         Assert.Equal(expected.Select(e => e.Id), hits.Select(h => h.Sale.SaleId));
         Assert.Equal(expected.Select(e => e.Best), hits.Select(h => h.Similarity), (a, b) => Math.Abs(a - b) < 1e-5f);

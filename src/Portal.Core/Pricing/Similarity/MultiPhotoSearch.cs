@@ -9,41 +9,13 @@ public static class MultiPhotoSearch
 {
     /// <summary>
     /// Top <paramref name="k"/> distinct sales by their best cosine similarity to any of the (normalised) query photos, best
-    /// first, ties by sale id.
+    /// first, ties by sale id: one query per photo through the port's awaited call (so a remote index serves each as it would
+    /// a single photo), merged by sale.
     /// </summary>
     /// <remarks>
     /// Exact: a sale in the overall top k is in the top k of the query photo that matches it best, since every sale that
     /// photo ranks above it also scores at least as much overall; so a top k per query photo, merged by sale, suffices.
     /// </remarks>
-    public static IReadOnlyList<SimilarityHit> Search(
-        this ISalesIndex index,
-        TenantId tenant,
-        string category,
-        string modelId,
-        IReadOnlyList<float[]> normalisedQueries,
-        SearchFilter filter,
-        int k,
-        float minSimilarity)
-    {
-        ThrowIfInvalid(index, normalisedQueries);
-        if (normalisedQueries.Count == 1)
-        {
-            return index.Search(tenant, category, modelId, normalisedQueries[0], filter, k, minSimilarity);
-        }
-
-        var perPhoto = new List<IReadOnlyList<SimilarityHit>>(normalisedQueries.Count);
-        foreach (var query in normalisedQueries)
-        {
-            perPhoto.Add(index.Search(tenant, category, modelId, query, filter, k, minSimilarity));
-        }
-
-        return Merge(perPhoto, k);
-    }
-
-    /// <summary>
-    /// The same search through the port's awaited call, one query per photo (so a remote index serves each as it would a
-    /// single photo), merged exactly as <see cref="Search"/> merges.
-    /// </summary>
     public static async ValueTask<IReadOnlyList<SimilarityHit>> SearchAsync(
         this ISalesIndex index,
         TenantId tenant,

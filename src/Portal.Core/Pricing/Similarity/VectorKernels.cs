@@ -52,13 +52,8 @@ internal static class VectorKernels
             return;
         }
 
-        if (rows.Length < 4 * dim)
-        {
-            throw new ArgumentException("Four rows are required.", nameof(rows));
-        }
-
         ref var q = ref MemoryMarshal.GetReference(query);
-        ref var r0 = ref MemoryMarshal.GetReference(rows);
+        ref var r0 = ref FirstOfFourRows(rows, dim);
         ref var r1 = ref Unsafe.Add(ref r0, dim);
         ref var r2 = ref Unsafe.Add(ref r1, dim);
         ref var r3 = ref Unsafe.Add(ref r2, dim);
@@ -85,6 +80,18 @@ internal static class VectorKernels
             s2 += Unsafe.Add(ref r2, d) * qd;
             s3 += Unsafe.Add(ref r3, d) * qd;
         }
+    }
+
+    /// <summary>The first of four consecutive rows of <paramref name="dim"/> values, after checking that all four are there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T FirstOfFourRows<T>(ReadOnlySpan<T> rows, int dim)
+    {
+        if (rows.Length < 4 * dim)
+        {
+            throw new ArgumentException("Four rows are required.", nameof(rows));
+        }
+
+        return ref MemoryMarshal.GetReference(rows);
     }
 
     /// <summary>
@@ -145,13 +152,8 @@ internal static class VectorKernels
             return;
         }
 
-        if (rows.Length < 4 * dim)
-        {
-            throw new ArgumentException("Four rows are required.", nameof(rows));
-        }
-
         ref var q = ref MemoryMarshal.GetReference(query);
-        ref var r0 = ref MemoryMarshal.GetReference(rows);
+        ref var r0 = ref FirstOfFourRows(rows, dim);
         ref var r1 = ref Unsafe.Add(ref r0, dim);
         ref var r2 = ref Unsafe.Add(ref r1, dim);
         ref var r3 = ref Unsafe.Add(ref r2, dim);
