@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -62,20 +61,11 @@ public static class AthenaServiceCollectionExtensions
         return services;
     }
 
-    private static async ValueTask<bool> IsTransientAsync(Outcome<HttpResponseMessage> outcome)
-    {
-        if (HttpClientResiliencePredicates.IsTransient(outcome))
+    private static ValueTask<bool> IsTransientAsync(Outcome<HttpResponseMessage> outcome) =>
+        AwsRetry.IsTransientOrThrottledAsync(outcome, async response =>
         {
-            return true;
-        }
-
-        if (outcome.Result is not { StatusCode: HttpStatusCode.BadRequest } response)
-        {
-            return false;
-        }
-
-        // Athena answers throttling with 400 and the error type in the body; reading it buffers the content for the caller.
-        var payload = await response.Content.ReadAsByteArrayAsync();
-        return AthenaClient.ShortErrorType(AthenaClient.ParseError(response, payload).Type) is { } type && ThrottlingErrors.Contains(type);
-    }
+            // Athena answers throttling with 400 and the error type in the body; reading it buffers the content for the caller.
+            var payload = await response.Content.ReadAsByteArrayAsync();
+            return AthenaClient.ShortErrorType(AthenaClient.ParseError(response, payload).Type) is { } type && ThrottlingErrors.Contains(type);
+        });
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -54,19 +53,7 @@ public static class SnsServiceCollectionExtensions
     }
 
     /// <summary>The standard transient answers (network errors, timeouts, 408, 429, 5xx) and SNS's throttling, which the Query protocol sends as a 400.</summary>
-    internal static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome)
-    {
-        if (HttpClientResiliencePredicates.IsTransient(outcome))
-        {
-            return true;
-        }
-
-        if (outcome.Result is { StatusCode: HttpStatusCode.BadRequest } response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            return SnsXml.ThrottlingCodes.Contains(SnsXml.Error(body).Code);
-        }
-
-        return false;
-    }
+    internal static ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome) =>
+        AwsRetry.IsTransientOrThrottledAsync(outcome, async response =>
+            SnsXml.ThrottlingCodes.Contains(SnsXml.Error(await response.Content.ReadAsStringAsync()).Code));
 }
