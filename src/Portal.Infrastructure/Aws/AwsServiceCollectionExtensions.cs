@@ -1,8 +1,6 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Portal.Infrastructure.Aws.Athena;
 using Portal.Infrastructure.Aws.Bedrock;
 using Portal.Infrastructure.Aws.DynamoDb;

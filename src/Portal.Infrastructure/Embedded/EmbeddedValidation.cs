@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Embedded.Lake;
 using Portal.Infrastructure.Embedded.Sqlite;

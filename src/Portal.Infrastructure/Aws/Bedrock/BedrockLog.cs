@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 
 namespace Portal.Infrastructure.Aws.Bedrock;
 

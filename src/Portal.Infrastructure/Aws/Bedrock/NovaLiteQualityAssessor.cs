@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Infrastructure.Formats.Imaging;

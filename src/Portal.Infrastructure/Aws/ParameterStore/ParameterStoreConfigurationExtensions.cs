@@ -4,7 +4,6 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.SimpleSystemsManagement;
-using Microsoft.Extensions.Hosting;
 
 namespace Portal.Infrastructure.Aws.ParameterStore;
 

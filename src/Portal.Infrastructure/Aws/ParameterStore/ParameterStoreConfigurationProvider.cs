@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Microsoft.Extensions.Configuration;
 
 namespace Portal.Infrastructure.Aws.ParameterStore;
 

@@ -1,5 +1,4 @@
 using Amazon.SimpleSystemsManagement;
-using Microsoft.Extensions.Configuration;
 
 namespace Portal.Infrastructure.Aws.ParameterStore;
 

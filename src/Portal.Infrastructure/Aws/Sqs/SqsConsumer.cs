@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sync;
 

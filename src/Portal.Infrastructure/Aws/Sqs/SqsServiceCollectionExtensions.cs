@@ -1,10 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Infrastructure.Aws.Sqs;

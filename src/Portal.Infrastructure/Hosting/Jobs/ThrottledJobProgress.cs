@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Portal.Core.Jobs;
 
 namespace Portal.Infrastructure.Hosting.Jobs;

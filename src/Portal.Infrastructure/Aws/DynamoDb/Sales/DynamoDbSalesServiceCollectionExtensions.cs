@@ -1,8 +1,5 @@
 using Amazon.DynamoDBv2;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Validation;
 using Portal.Infrastructure.Aws.DynamoDb.Provisioning;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Sales;
