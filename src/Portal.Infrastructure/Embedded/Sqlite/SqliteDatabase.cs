@@ -43,6 +43,14 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>Runs each statement in the transaction.</summary>
+    /// <summary>The busy timeout of a store that is given none: long enough to queue behind another process's write.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>A database whose schema is these statements, run once (they must be idempotent: <c>IF NOT EXISTS</c>).</summary>
+    public static SqliteDatabase WithSchema(string databasePath, IReadOnlyList<string> schema, TimeSpan? busyTimeout = null) =>
+        new(databasePath, busyTimeout ?? DefaultBusyTimeout,
+            (connection, transaction, cancellationToken) => ExecuteAllAsync(connection, transaction, schema, cancellationToken));
+
     public static async Task ExecuteAllAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<string> statements, CancellationToken cancellationToken)
     {
         foreach (var statement in statements)

@@ -52,8 +52,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _database = new SqliteDatabase(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema, busyTimeout);
     }
 
     public async Task<long> AddAsync(NewDeadLetter letter, CancellationToken cancellationToken)

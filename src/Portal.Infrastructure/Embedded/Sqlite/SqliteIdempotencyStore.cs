@@ -79,8 +79,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
 
         _options = options;
         _timeProvider = timeProvider;
-        _database = new SqliteDatabase(options.DatabasePath, options.BusyTimeout,
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(options.DatabasePath, Schema, options.BusyTimeout);
     }
 
     public async Task<IdempotencyClaim> TryBeginAsync(IdempotencyKey key, string payloadSha256, TimeSpan lease, CancellationToken cancellationToken) =>

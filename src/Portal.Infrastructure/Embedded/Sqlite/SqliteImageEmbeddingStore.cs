@@ -33,8 +33,7 @@ public sealed class SqliteImageEmbeddingStore : IImageEmbeddingStore, IDisposabl
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _memory = new EmbeddingCache(memoryCapacity);
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema);
     }
 
     public async Task<float[]?> TryGetAsync(string modelId, string imageSha256, CancellationToken cancellationToken)

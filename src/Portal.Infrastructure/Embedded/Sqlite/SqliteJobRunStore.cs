@@ -46,8 +46,7 @@ public sealed class SqliteJobRunStore : IJobRunStore, IDisposable
     public SqliteJobRunStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema);
     }
 
     public async Task<JobRun?> TryStartAsync(JobRun run, TimeSpan staleAfter, CancellationToken cancellationToken)

@@ -25,8 +25,7 @@ public sealed class SqliteJobWatermarkStore : IJobWatermarkStore, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema);
     }
 
     public async Task<string?> GetAsync(string jobName, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class SqliteParkedEventStore : IParkedEventStore, IDisposable
     public SqliteParkedEventStore(string databasePath, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = new SqliteDatabase(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30),
+        _database = new SqliteDatabase(databasePath, busyTimeout ?? SqliteDatabase.DefaultBusyTimeout,
             async (connection, transaction, cancellationToken) =>
             {
                 await SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken);

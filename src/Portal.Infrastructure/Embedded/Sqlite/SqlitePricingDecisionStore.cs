@@ -57,8 +57,7 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
     public SqlitePricingDecisionStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema);
     }
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)

@@ -44,8 +44,7 @@ public sealed class SqliteProductStateStore : IProductStateStore, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        _database = new SqliteDatabase(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema, busyTimeout);
     }
 
     public async Task<ProductState?> GetAsync(TenantId tenant, string productId, CancellationToken cancellationToken)

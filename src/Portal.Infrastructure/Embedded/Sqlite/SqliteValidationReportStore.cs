@@ -89,8 +89,7 @@ public sealed class SqliteValidationReportStore : IValidationReportStore, IDispo
     public SqliteValidationReportStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
-            (connection, transaction, cancellationToken) => SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken));
+        _database = SqliteDatabase.WithSchema(databasePath, Schema);
     }
 
     public async Task SaveAsync(ValidationRun run, CancellationToken cancellationToken)

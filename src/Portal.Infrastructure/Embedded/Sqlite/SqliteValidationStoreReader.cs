@@ -17,7 +17,7 @@ public sealed class SqliteValidationStoreReader : IValidationStoreReader
     public SqliteValidationStoreReader(string databasePath, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30), (_, _, _) => Task.CompletedTask);
+        _database = new SqliteDatabase(databasePath, SqliteDatabase.DefaultBusyTimeout, (_, _, _) => Task.CompletedTask);
     }
 
     /// <summary>Live rows per (tenant, "yyyy-MM").</summary>
