@@ -132,13 +132,8 @@ public sealed class DynamoDbJobRunStore(OperationsTable table) : IJobRunStore
 
     public async Task<JobRun?> GetAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var response = await table.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table.Name,
-            Key = Key(OperationsKeys.JobRunPk(runId), OperationsKeys.JobRunSk),
-            ConsistentRead = true,
-        }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? ReadRun(item) : null;
+        var item = await table.GetItemAsync(Key(OperationsKeys.JobRunPk(runId), OperationsKeys.JobRunSk), cancellationToken);
+        return item is null ? null : ReadRun(item);
     }
 
     public async Task<IReadOnlyList<JobRun>> GetRecentAsync(string jobName, int limit, CancellationToken cancellationToken)
@@ -188,13 +183,8 @@ public sealed class DynamoDbJobRunStore(OperationsTable table) : IJobRunStore
     /// <summary>The Running run holding the job's lock; null when there is no lock or its run is no longer Running (the lock is then released).</summary>
     private async Task<JobRun?> HolderOfLockAsync(string jobName, CancellationToken cancellationToken)
     {
-        var response = await table.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table.Name,
-            Key = Key(OperationsKeys.JobPk(jobName), OperationsKeys.JobLockSk),
-            ConsistentRead = true,
-        }, cancellationToken);
-        if (response.Item is not { Count: > 0 } lockItem || !Guid.TryParse(GetOptionalString(lockItem, "run_id"), out var runId))
+        var lockItem = await table.GetItemAsync(Key(OperationsKeys.JobPk(jobName), OperationsKeys.JobLockSk), cancellationToken);
+        if (lockItem is null || !Guid.TryParse(GetOptionalString(lockItem, "run_id"), out var runId))
         {
             return null;
         }

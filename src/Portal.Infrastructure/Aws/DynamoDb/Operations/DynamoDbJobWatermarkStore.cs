@@ -14,13 +14,8 @@ public sealed class DynamoDbJobWatermarkStore(OperationsTable table, TimeProvide
     public async Task<string?> GetAsync(string jobName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobName);
-        var response = await table.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table.Name,
-            Key = Key(OperationsKeys.JobPk(jobName), OperationsKeys.JobWatermarkSk),
-            ConsistentRead = true,
-        }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? GetOptionalString(item, "watermark") : null;
+        var item = await table.GetItemAsync(Key(OperationsKeys.JobPk(jobName), OperationsKeys.JobWatermarkSk), cancellationToken);
+        return item is null ? null : GetOptionalString(item, "watermark");
     }
 
     public async Task SetAsync(string jobName, string watermark, CancellationToken cancellationToken)

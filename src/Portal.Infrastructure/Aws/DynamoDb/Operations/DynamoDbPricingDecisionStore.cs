@@ -67,13 +67,8 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
             return null;
         }
 
-        var response = await table.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table.Name,
-            Key = Key(OperationsKeys.DecisionPk(tenant, decisionId), OperationsKeys.DecisionSk),
-            ConsistentRead = true,
-        }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? Read(item) : null;
+        var item = await table.GetItemAsync(Key(OperationsKeys.DecisionPk(tenant, decisionId), OperationsKeys.DecisionSk), cancellationToken);
+        return item is null ? null : Read(item);
     }
 
     public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)

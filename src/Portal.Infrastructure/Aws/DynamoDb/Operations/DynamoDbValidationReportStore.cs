@@ -86,13 +86,8 @@ public sealed class DynamoDbValidationReportStore(OperationsTable table) : IVali
     public async Task<ValidationRun?> GetAsync(Guid runId, TenantId? tenant, CancellationToken cancellationToken)
     {
         var pk = OperationsKeys.ValidationRunPk(runId);
-        var response = await table.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table.Name,
-            Key = Key(pk, OperationsKeys.ValidationHeaderSk),
-            ConsistentRead = true,
-        }, cancellationToken);
-        if (response.Item is not { Count: > 0 } header)
+        var header = await table.GetItemAsync(Key(pk, OperationsKeys.ValidationHeaderSk), cancellationToken);
+        if (header is null)
         {
             return null;
         }

@@ -14,6 +14,13 @@ public sealed class OperationsTable(IAmazonDynamoDB client, OperationsTableSpec 
 
     public string Name { get; } = spec.TableName;
 
+    /// <summary>One item by its key, read consistently; null when there is none.</summary>
+    internal async Task<Dictionary<string, AttributeValue>?> GetItemAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
+    {
+        var response = await Client.GetItemAsync(new GetItemRequest { TableName = Name, Key = key, ConsistentRead = true }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
+
     /// <summary>
     /// Pages through a query (<c>ExclusiveStartKey</c>) until it is exhausted or <paramref name="take"/> items passed
     /// <paramref name="keep"/> after <paramref name="skip"/> of them; a filter is applied here so paging never stops early.
