@@ -196,9 +196,8 @@ public sealed class PricingService(
         var engineTimings = suggestion.Timings;
         return suggestion with
         {
-            Comparables = suggestion.Comparables
-                .Select(c => c with { ImageUrl = c.ImageKey is { } key ? imageStore.GetUrl(key) : null })
-                .ToArray(),
+            Comparables = WithImageUrls(suggestion.Comparables),
+            LookAlikesNotUsed = WithImageUrls(suggestion.LookAlikesNotUsed),
             Timings = engineTimings with
             {
                 EmbeddingMs = Round(time.GetElapsedTime(embedStarted, features.QualityStarted).TotalMilliseconds),
@@ -210,6 +209,9 @@ public sealed class PricingService(
             },
         };
     }
+
+    private Comparable[] WithImageUrls(IReadOnlyList<Comparable> comparables) =>
+        comparables.Select(c => c with { ImageUrl = c.ImageKey is { } key ? imageStore.GetUrl(key) : null }).ToArray();
 
     /// <summary>Why an answer during the start-up load may lack what a warm host would find.</summary>
     public static string WarmingNote(IndexWarming warming) => warming.EstimatedSales is { } total

@@ -65,6 +65,11 @@ public sealed class PricingApiTests(PortalFactory factory)
             Assert.InRange(body.GetProperty("confidenceComponents").GetProperty(name).GetDouble(), 0, 1);
         }
 
+        // The trust verdict travels with the price, so API clients show the same words as the workbench.
+        Assert.Contains(body.GetProperty("verdict").GetProperty("level").GetString(), new[] { "strong", "weak" });
+        Assert.Contains("match: ", body.GetProperty("verdict").GetProperty("sentence").GetString());
+        Assert.Empty(body.GetProperty("lookAlikesNotUsed").EnumerateArray());
+
         var comparables = body.GetProperty("comparables").EnumerateArray().ToList();
         Assert.NotEmpty(comparables);
         Assert.Equal(1.0, comparables.Sum(c => c.GetProperty("weight").GetDouble()), 6);

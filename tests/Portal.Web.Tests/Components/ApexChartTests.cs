@@ -119,6 +119,7 @@ public sealed class ApexChartTests : PortalComponentTestBase
         Range = new PriceRange(price * 0.9m, price * 1.1m),
         Confidence = 0.7,
         ConfidenceComponents = new ConfidenceComponents(1, 0.8, 0.7, 0.9, null),
+        Verdict = new Verdict(VerdictLevel.Strong, "Strong match: 3 close look-alikes sold in the last 30 days"),
         Comparables = [],
         Adjustments = new Adjustments
         {

@@ -14,7 +14,15 @@ public sealed record PricingSuggestion
     public required PriceRange Range { get; init; }
     public required double Confidence { get; init; }
     public required ConfidenceComponents ConfidenceComponents { get; init; }
+    /// <summary>Strong, weak or none (a median fallback), with the sentence shown above the price.</summary>
+    public required Verdict Verdict { get; init; }
     public required IReadOnlyList<Comparable> Comparables { get; init; }
+
+    /// <summary>
+    /// In a median fallback, the few look-alikes that were found (fewer than the minimum): shown so the analyst can judge
+    /// them, never part of the price (their weights are 0). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<Comparable> LookAlikesNotUsed { get; init; } = [];
     public required Adjustments Adjustments { get; init; }
     /// <summary>Null when the comparables sufficed; otherwise which fallback priced the item and why.</summary>
     public FallbackInfo? Fallback { get; init; }
@@ -92,7 +100,11 @@ public sealed record Adjustments
     public string? QualityAssessor { get; init; }
 }
 
-public sealed record FallbackInfo(string Kind, string Reason);
+public sealed record FallbackInfo(string Kind, string Reason)
+{
+    /// <summary>How many sales a median fallback was taken over; null for a widened window (priced from comparables).</summary>
+    public int? Sales { get; init; }
+}
 
 public sealed record PhaseTimings(double CandidatesMs, double SimilarityMs, double QualityMs, double PriceMs, double EmbeddingMs, double TotalMs);
 

@@ -70,7 +70,7 @@ public sealed partial class VisualSimilarityPricingEngine
             string.Create(CultureInfo.InvariantCulture, $"Anchored on {n} sold item(s) that look alike: mean similarity {meanSimilarity:0.00} (threshold {context.Threshold:0.00}), the closest {hits[0].Score:0.00}."),
             string.Create(CultureInfo.InvariantCulture, $"Each weighted by closeness × recency (half-life {settings.RecencyHalfLife.TotalDays:0} days); {EstimatorName(settings.Estimator)} of their prices: {priced.Base:0.00} {currency}."),
         ];
-        return Suggestion(context, priced, currency, components, comparables, fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
+        return Suggestion(context, priced, currency, components, comparables, [], fallback, EstimatorName(settings.Estimator), opening, "the adjusted comparables");
     }
 
     /// <summary>The comparables as shown: each hit with its adjusted price, its scores and its part of the weight.</summary>
@@ -107,8 +107,9 @@ public sealed partial class VisualSimilarityPricingEngine
     }
 
     /// <summary>Fallbacks when too few items look alike: the brand's median in the category, then the category's.</summary>
-    private PricingSuggestion? FromMedians(PricingContext context, IReadOnlyList<SaleRecord> categorySales, int similarCount)
+    private PricingSuggestion? FromMedians(PricingContext context, IReadOnlyList<SaleRecord> categorySales, IReadOnlyList<ScoredHit> lookAlikes)
     {
+        var similarCount = lookAlikes.Count;
         var settings = context.Settings;
         var query = context.Query;
         var eligible = categorySales
@@ -126,13 +127,13 @@ public sealed partial class VisualSimilarityPricingEngine
         {
             (pool, cap) = (brandPool, settings.BrandMedianConfidenceCap);
             fallback = new FallbackInfo(FallbackKinds.BrandCategoryMedian,
-                $"Only {similarCount} similar-looking sale(s); priced from the median of {brandPool.Count} '{query.Brand}' sales in '{query.Category}'.");
+                $"{SimilarSales(similarCount, settings.MinComparables)}; priced from the median of {brandPool.Count} '{query.Brand}' sales in '{query.Category}'.");
         }
         else if (eligible.Count >= settings.MinFallbackSales)
         {
             (pool, cap) = (eligible, settings.CategoryMedianConfidenceCap);
             fallback = new FallbackInfo(FallbackKinds.CategoryMedian,
-                $"Only {similarCount} similar-looking sale(s); priced from the median of {eligible.Count} sales in '{query.Category}'.");
+                $"{SimilarSales(similarCount, settings.MinComparables)}; priced from the median of {eligible.Count} sales in '{query.Category}'.");
         }
         else
         {
@@ -141,6 +142,7 @@ public sealed partial class VisualSimilarityPricingEngine
 
         var currency = MajorityCurrency(pool);
         var sales = pool.Where(s => s.Currency == currency).ToArray();
+        fallback = fallback with { Sales = sales.Length };
         var equal = Enumerable.Repeat(1.0 / sales.Length, sales.Length).ToArray();
         var priced = Adjust(context, sales, equal, PriceEstimator.WeightedMedian);
         var components = new ConfidenceComponents(
@@ -149,8 +151,41 @@ public sealed partial class VisualSimilarityPricingEngine
             Dispersion: ConfidenceModel.DispersionComponent(priced.Adjusted, equal, priced.Price),
             Recency: 0,
             Cap: cap);
-        return Suggestion(context, priced, currency, components, [], fallback, "median", [fallback.Reason], "those sales");
+        return Suggestion(context, priced, currency, components, [], NotUsed(context, lookAlikes), fallback, "median", [fallback.Reason], "those sales");
     }
+
+    /// <summary>
+    /// The look-alikes a fallback found too few of, as comparables with weight 0: shown beside the median so the analyst can
+    /// judge them, adjusted like comparables would be, and not part of the price.
+    /// </summary>
+    private Comparable[] NotUsed(PricingContext context, IReadOnlyList<ScoredHit> lookAlikes) =>
+        lookAlikes.Select(hit =>
+        {
+            var sale = hit.Sale;
+            var seasonal = context.Seasonal.Factor(Seasons.QuarterNumber(sale.SoldAt), context.TargetQuarter, context.Settings.MaxSeasonalFactor);
+            var condition = _ladder.Factor(sale.Condition, context.Query.Condition);
+            var ageDays = Math.Abs((context.PricingDate - sale.SoldAt).TotalDays);
+            return new Comparable
+            {
+                SaleId = sale.SaleId,
+                ProductId = sale.ProductId,
+                Brand = sale.Brand,
+                Title = sale.Title,
+                Condition = sale.Condition?.ToWireName(),
+                SoldAt = sale.SoldAt,
+                SoldPrice = sale.SoldPrice,
+                AdjustedPrice = Money((double)sale.SoldPrice * seasonal * condition * context.QualityMultiplier),
+                Similarity = Math.Round(hit.Score, 4),
+                ImageSimilarity = Math.Round(hit.Image, 4),
+                BrandMatch = hit.BrandMatch,
+                TitleSimilarity = Math.Round(hit.Title, 4),
+                RecencyWeight = Math.Round(Math.Pow(2, -ageDays / context.Settings.RecencyHalfLife.TotalDays), 4),
+                Weight = 0,
+                SeasonalFactor = Math.Round(seasonal, 4),
+                ConditionFactor = Math.Round(condition, 4),
+                ImageKey = sale.ImageKey,
+            };
+        }).ToArray();
 
     /// <summary>
     /// Each sale's price moved to the target season and condition, the estimator applied after each step (the waterfall),

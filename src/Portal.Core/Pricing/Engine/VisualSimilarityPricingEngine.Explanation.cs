@@ -6,7 +6,7 @@ namespace Portal.Core.Pricing.Engine;
 public sealed partial class VisualSimilarityPricingEngine
 {
     private PricingSuggestion Suggestion(PricingContext context, Priced priced, string currency, ConfidenceComponents components,
-        Comparable[] comparables, FallbackInfo? fallback, string estimator, IEnumerable<string> opening, string rangeOf)
+        Comparable[] comparables, Comparable[] notUsed, FallbackInfo? fallback, string estimator, IEnumerable<string> opening, string rangeOf)
     {
         var settings = context.Settings;
         var confidence = ConfidenceModel.Combine(components);
@@ -42,15 +42,21 @@ public sealed partial class VisualSimilarityPricingEngine
             explanation.Add(fallback.Reason);
         }
 
-        explanation.Add(ConfidenceLine(confidence, components));
+        explanation.Add(ConfidenceLine(confidence, components, fallback?.Sales));
+        var rounded = Round(components);
+        var verdict = fallback?.Sales is { } sales
+            ? Verdict.FromMedian(context.Query.Category, fallback.Kind == FallbackKinds.BrandCategoryMedian ? context.Query.Brand : null, sales, notUsed.Length)
+            : Verdict.FromComparables(Math.Round(confidence, 4), rounded, comparables, context.PricingDate);
         return new PricingSuggestion
         {
             Price = Money(priced.Price),
             Currency = currency,
             Range = new PriceRange(Money(priced.Low), Money(priced.High)),
             Confidence = Math.Round(confidence, 4),
-            ConfidenceComponents = Round(components),
+            ConfidenceComponents = rounded,
+            Verdict = verdict,
             Comparables = comparables,
+            LookAlikesNotUsed = notUsed,
             Adjustments = adjustments,
             Fallback = fallback,
             Explanation = explanation,
@@ -84,9 +90,20 @@ public sealed partial class VisualSimilarityPricingEngine
             : string.Create(CultureInfo.InvariantCulture, $"Photo quality {a.QualityScore:0.00}{findings} by {a.QualityAssessor} → ×{a.Quality:0.000}.");
     }
 
-    private static string ConfidenceLine(double confidence, ConfidenceComponents c)
+    /// <summary>
+    /// The confidence and the components that apply: a median fallback (<paramref name="medianOf"/> sales) has no look-alikes,
+    /// so similarity and recency are 0 by construction and its count is of the median's sales; only the cap and the sales'
+    /// agreement are said.
+    /// </summary>
+    private static string ConfidenceLine(double confidence, ConfidenceComponents c, int? medianOf)
     {
         var level = confidence >= 0.7 ? "high" : confidence >= 0.45 ? "medium" : "low";
+        if (medianOf is { } sales)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Confidence {confidence:0.00} ({level}): a median without look-alikes, capped at {c.Cap ?? 1:0.00}; agreement among the {sales:N0} sales {c.Dispersion:0.00}.");
+        }
+
         var capped = c.Cap is { } cap ? string.Create(CultureInfo.InvariantCulture, $", capped at {cap:0.00} by the fallback") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
             $"Confidence {confidence:0.00} ({level}): similarity {c.Similarity:0.00}, count {c.Count:0.00}, agreement {c.Dispersion:0.00}, recency {c.Recency:0.00}{capped}.");

@@ -54,11 +54,11 @@ public sealed partial class VisualSimilarityPricingEngine(
         var context = new PricingContext(query, pricingDate, threshold, seasonal, settings);
         var suggestion = hits.Count >= settings.MinComparables
             ? FromComparables(context, hits, fallback)
-            : FromMedians(context, categorySales.Sales, hits.Count);
+            : FromMedians(context, categorySales.Sales, hits);
         if (suggestion is null)
         {
             return PricingResult.CannotPrice(
-                $"Only {hits.Count} similar sale(s) and too little history in '{query.Category}' to fall back on a median; not pricing rather than guessing.");
+                $"{SimilarSales(hits.Count, settings.MinComparables)} and too little history in '{query.Category}' to fall back on a median; not pricing rather than guessing.");
         }
 
         var finished = time.GetTimestamp();
@@ -101,6 +101,14 @@ public sealed partial class VisualSimilarityPricingEngine(
 
         return (hits, null);
     }
+
+    /// <summary>How many look-alikes were found, in words that never say "only 0": the opening of a fallback's reason.</summary>
+    private static string SimilarSales(int count, int needed) => count switch
+    {
+        0 => "No similar-looking sales",
+        1 => $"Only 1 similar-looking sale ({needed} needed)",
+        _ => $"Only {count} similar-looking sales ({needed} needed)",
+    };
 
     private double Ms(long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Core.Pricing.Engine;
 
 namespace Portal.Web.Components.Charts;
@@ -25,7 +26,7 @@ public static class WaterfallSteps
         var afterLevel = afterQuality * a.MarketLevel;
         List<WaterfallStep> steps =
         [
-            new("Comparables' base", 0, basePrice, WaterfallStepKind.Total),
+            new(suggestion.Fallback?.Sales is { } sales ? string.Create(CultureInfo.InvariantCulture, $"Median of {sales:N0} sales") : "Comparables' base", 0, basePrice, WaterfallStepKind.Total),
             new($"Seasonal ({a.TargetSeason})", basePrice, afterSeasonal, WaterfallStepKind.Factor, a.Seasonal),
             new($"Condition ({a.TargetCondition})", afterSeasonal, afterCondition, WaterfallStepKind.Factor, a.Condition),
             new("Photo quality", afterCondition, afterQuality, WaterfallStepKind.Factor, a.Quality),

@@ -3,9 +3,11 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using Portal.Core.Pricing;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Pricing.Engine;
+using Portal.Core.Sales;
 using Portal.Web.Components.Pages.Price;
 using PricePage = Portal.Web.Components.Pages.Price.Price;
 
@@ -15,10 +17,12 @@ public sealed class PricePageTests : PriceWorkbenchContext
 {
     private static readonly byte[] Photo = TestImages.Jpeg();
 
+    private IRenderedComponent<MudDialogProvider>? _dialogs;
+
     private IRenderedComponent<PricePage> RenderPage()
     {
         Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
+        _dialogs = Render<MudDialogProvider>();
         Render<MudSnackbarProvider>();
         return Render<PricePage>();
     }
@@ -305,6 +309,203 @@ public sealed class PricePageTests : PriceWorkbenchContext
         cut.WaitForAssertion(() => Assert.Contains("model offline", TestId(cut, "price-error").TextContent));
         Assert.Empty(cut.FindAll("[data-testid='suggested-price']"));
         Assert.False(TestId(cut, "suggest").HasAttribute("disabled"));
+    }
+
+    /// <summary>Sales in <paramref name="category"/> at cosine <paramref name="similarity"/> from every upload (null: no vector at all).</summary>
+    private void AddSales(string category, int count, double? similarity, decimal price = 50m, int offset = 0)
+    {
+        for (var i = offset; i < offset + count; i++)
+        {
+            StoredEmbedding? embedding = null;
+            if (similarity is { } cosine)
+            {
+                var vector = new float[FixedEmbedder.Dimension];
+                vector[0] = (float)cosine;
+                vector[2] = (float)Math.Sqrt(1 - cosine * cosine);
+                embedding = new StoredEmbedding(FixedEmbedder.Model, vector);
+            }
+
+            Index.Add(new SaleRecord
+            {
+                Tenant = Tenant, ProductId = $"{category}-p{i}", SaleId = $"{category}-{i}", Category = category, Brand = "acme",
+                Condition = ItemCondition.Good, Title = $"{category} item {i}", SoldPrice = price + i, Currency = "EUR",
+                SoldAt = Now.AddDays(-5 - i), Source = "test",
+            }, embedding);
+        }
+    }
+
+    [Fact]
+    public async Task CloseLookAlikesShowAStrongVerdictAboveThePriceAndAcceptIsTheMainAction()
+    {
+        var expected = await ExpectedAsync();
+
+        var cut = await SuggestAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal("strong", TestId(cut, "verdict").GetAttribute("data-level")));
+        Assert.Equal(VerdictLevel.Strong, expected.Verdict.Level);
+        Assert.Equal(expected.Verdict.Sentence, TestId(cut, "verdict").TextContent.Trim());
+        Assert.StartsWith("Strong match: 6 close look-alikes sold in the last", expected.Verdict.Sentence);
+        Assert.True(cut.Markup.IndexOf("data-testid=\"verdict\"", StringComparison.Ordinal) < cut.Markup.IndexOf("data-testid=\"suggested-price\"", StringComparison.Ordinal));
+        Assert.Equal("false", TestId(cut, "accept").GetAttribute("data-demoted"));
+        Assert.Contains("mud-button-filled", TestId(cut, "accept").ClassName);
+    }
+
+    [Fact]
+    public async Task AWeakMatchDemotesAcceptToAConfirmStepAndSavesOnlyOnAcceptAnyway()
+    {
+        AddSales("tops", 4, similarity: 0.52);
+
+        var cut = await SuggestAsync(category: "tops");
+
+        cut.WaitForAssertion(() => Assert.Equal("weak", TestId(cut, "verdict").GetAttribute("data-level")));
+        Assert.Contains("Weak match: the nearest sales only loosely resemble this item — check before accepting", TestId(cut, "verdict").TextContent);
+        Assert.Equal("true", TestId(cut, "accept").GetAttribute("data-demoted"));
+        Assert.DoesNotContain("mud-button-filled", TestId(cut, "accept").ClassName);
+        Assert.Contains("mud-button-filled", TestId(cut, "override").ClassName);
+
+        TestId(cut, "accept").Click();
+
+        Assert.NotNull(TestId(cut, "accept-confirm"));
+        Assert.Empty(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+
+        TestId(cut, "accept-anyway").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "decision-saved")));
+        Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AFallbackListsTheFewLookAlikesAsNotUsedAndShowsOnlyWhatApplies()
+    {
+        AddSales("coats", 6, similarity: null, price: 100m);
+        AddSales("coats", 2, similarity: 0.97, price: 900m, offset: 6);
+
+        var cut = await SuggestAsync(category: "coats");
+
+        cut.WaitForAssertion(() => Assert.Equal("none", TestId(cut, "verdict").GetAttribute("data-level")));
+        Assert.Contains("No look-alikes: priced as a typical coats from 8 sales", TestId(cut, "verdict").TextContent);
+        // The two look-alikes found: in the gallery and the grid, marked "not used", without weight or Exclude.
+        foreach (var id in new[] { "coats-6", "coats-7" })
+        {
+            Assert.Equal("not used", TestId(cut, $"look-alike-not-used-{id}").TextContent.Trim());
+            Assert.Equal("not used", TestId(cut, $"not-used-{id}").TextContent.Trim());
+            Assert.Equal("0", TestId(cut, $"weight-{id}").GetAttribute("data-weight"));
+            Assert.Empty(cut.FindAll($"[data-testid='exclude-{id}']"));
+        }
+
+        // Components that do not apply are not shown; the base is the median's sales, not comparables.
+        Assert.Empty(cut.FindAll("[data-testid='confidence-similarity']"));
+        Assert.Empty(cut.FindAll("[data-testid='confidence-count']"));
+        Assert.Empty(cut.FindAll("[data-testid='confidence-recency']"));
+        Assert.NotNull(TestId(cut, "confidence-dispersion"));
+        Assert.Contains("median of 8 sales", TestId(cut, "adj-base").TextContent);
+        Assert.DoesNotContain("comparables", TestId(cut, "adj-base").TextContent);
+        // Each sentence once, and never "Only 0".
+        var reason = TestId(cut, "fallback").TextContent;
+        Assert.Contains("Only 2 similar-looking sales (3 needed)", reason);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(cut.Markup, "Only 2 similar-looking sales"));
+        Assert.DoesNotContain("Only 0", cut.Markup);
+        var lines = cut.FindAll("[data-testid='explanation'] li").Select(li => li.TextContent.Trim()).ToArray();
+        Assert.Equal(lines.Length, lines.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ASavedDecisionTurnsAcceptAndOverrideOffAndASecondClickSavesNothing()
+    {
+        var cut = await SuggestAsync();
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "accept")));
+        var accept = cut.FindComponents<MudButton>().Single(b => b.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string)id! == "accept");
+
+        // Two clicks before the first save has rendered: the second must not save again.
+        await cut.InvokeAsync(async () => await Task.WhenAll(accept.Instance.OnClick.InvokeAsync(), accept.Instance.OnClick.InvokeAsync()));
+
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "decision-saved")));
+        Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+        Assert.True(TestId(cut, "accept").HasAttribute("disabled"));
+        Assert.True(TestId(cut, "override").HasAttribute("disabled"));
+        Assert.True(TestId(cut, "exclude-s0").HasAttribute("disabled"));
+        Assert.True(TestId(cut, "suggest").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task TheRecorderSavesOneDecisionPerItemHoweverOftenAndConcurrentlyItIsCalled()
+    {
+        var recorder = Services.GetRequiredService<PricingDecisionRecorder>();
+        var suggestion = await ExpectedAsync();
+        var item = new PricedItem("item-1", [new PhotoItem("a.jpg", "image/jpeg", Photo)], "shoes", "very_good", null, null, Now);
+
+        var first = await recorder.RecordAsync(Tenant, "ana@example.com", item, suggestion, suggestion.Price, null, [], CancellationToken.None);
+        var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            recorder.RecordAsync(Tenant, "ana@example.com", item, suggestion, 10m + i, "Another try", [], CancellationToken.None)));
+
+        var stored = Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+        Assert.Equal("item-1", stored.DecisionId);
+        Assert.Equal(suggestion.Price, stored.FinalPrice);
+        Assert.All(again, d => Assert.Equal(first.DecisionId, d.DecisionId));
+        Assert.All(again, d => Assert.Equal(suggestion.Price, d.FinalPrice));
+
+        var other = await recorder.RecordAsync(Tenant, "ana@example.com", item with { ItemId = "item-2" }, suggestion, suggestion.Price, null, [], CancellationToken.None);
+        Assert.Equal("item-2", other.DecisionId);
+        Assert.Equal(2, (await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task NextItemClearsPhotosFieldsAndResultAndTheNextDecisionIsAnotherOne()
+    {
+        var cut = await SuggestAsync();
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "accept")));
+        TestId(cut, "accept").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "decision-saved")));
+
+        TestId(cut, "next-item").Click();
+
+        Assert.NotNull(TestId(cut, "empty-result"));
+        Assert.Empty(cut.FindAll("[data-testid='photo-preview']"));
+        Assert.Empty(cut.FindAll("[data-testid='look-alikes']"));
+        Assert.True(TestId(cut, "suggest").HasAttribute("disabled"));
+        Assert.All(cut.FindComponents<MudSelect<string>>(), s => Assert.Null(s.Instance.GetState(x => x.Value)));
+        Assert.Contains(JSInterop.Invocations, i => i.Identifier == "focus" && (string?)i.Arguments[0] == "[data-testid=drop-zone]");
+
+        Upload(cut, Jpeg("next.jpg"));
+        await ChooseAsync(cut, "shoes");
+        TestId(cut, "suggest").Click();
+        cut.WaitForAssertion(() => Assert.False(TestId(cut, "accept").HasAttribute("disabled")));
+        TestId(cut, "accept").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None).Result.Count));
+    }
+
+    [Fact]
+    public async Task ANewPhotoAfterAResultStartsANewItemInsteadOfJoiningThePricedOne()
+    {
+        var cut = await SuggestAsync();
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "suggested-price")));
+
+        Upload(cut, Jpeg("second-item.jpg"));
+
+        var preview = Assert.Single(cut.FindAll("[data-testid='photo-preview']"));
+        Assert.Equal("second-item.jpg", preview.GetAttribute("alt"));
+        Assert.Empty(cut.FindAll("[data-testid='suggested-price']"));
+        Assert.Empty(cut.FindAll("[data-testid='accept']"));
+    }
+
+    [Fact]
+    public async Task EachComparableHasAKeyboardStopAndAGalleryPhotoThatOpenTheComparisonWhichEscapeCloses()
+    {
+        var cut = await SuggestAsync();
+        cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "compare-s0")));
+
+        Assert.Equal("BUTTON", TestId(cut, "compare-s0").TagName);
+        Assert.Contains("Compare", TestId(cut, "compare-s0").GetAttribute("aria-label"));
+        Assert.NotNull(TestId(cut, "look-alike-s0"));
+        Assert.Contains("Boots 0", TestId(cut, "title-s0").GetAttribute("title"));
+
+        TestId(cut, "look-alike-s0").Click();
+
+        var dialogs = _dialogs!;
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid='compare-upload']")));
+        var options = dialogs.FindComponent<MudDialogContainer>().Instance.GetState(x => x.Options);
+        Assert.True(options.CloseOnEscapeKey);
     }
 
     [Fact]

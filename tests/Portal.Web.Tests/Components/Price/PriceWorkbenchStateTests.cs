@@ -25,13 +25,16 @@ public sealed class PriceWorkbenchStateTests
         Similarity = 0.9, RecencyWeight = 1, Weight = 0.5,
     };
 
-    private static PricingSuggestion Suggestion(params string[] saleIds) => new()
+    private static PricingSuggestion Suggestion(params string[] saleIds) => Suggestion(VerdictLevel.Strong, saleIds);
+
+    private static PricingSuggestion Suggestion(VerdictLevel verdict, params string[] saleIds) => new()
     {
         Price = 120m,
         Currency = "EUR",
         Range = new PriceRange(100m, 140m),
         Confidence = 0.7,
         ConfidenceComponents = new ConfidenceComponents(1, 1, 1, 1, null),
+        Verdict = new Verdict(verdict, $"{verdict} match"),
         Comparables = [.. saleIds.Select(Sale)],
         Adjustments = new Adjustments { BasePrice = 120m, Seasonal = 1, Condition = 1, Quality = 1, TargetSeason = "spring", TargetCondition = "very_good", Estimator = "weighted_median" },
         Explanation = [],
@@ -40,14 +43,23 @@ public sealed class PriceWorkbenchStateTests
         PricingDate = Now,
     };
 
-    private static (PriceWorkbenchState State, PricedItem Item) Priced(params string[] saleIds)
+    private static (PriceWorkbenchState State, PricedItem Item) Priced(params string[] saleIds) => Priced(Suggestion(saleIds));
+
+    private static (PriceWorkbenchState State, PricedItem Item) Priced(PricingSuggestion suggestion)
     {
         var state = Filled();
         var item = state.StartSuggestion(Now)!;
         state.BeginPricing();
-        state.Apply(item, new PriceItemOutcome.Priced(Suggestion(saleIds)));
+        state.Apply(item, new PriceItemOutcome.Priced(suggestion));
         return (state, item);
     }
+
+    private static Portal.Core.Pricing.Decisions.PricingDecision Decision(string id) => new()
+    {
+        DecisionId = id, Tenant = Tenant, UserName = "analyst", DecidedAt = Now, Category = "shoes", Condition = "very_good",
+        ImageKeys = [], SuggestedPrice = 120m, RangeLow = 100m, RangeHigh = 140m, Confidence = 0.7, FinalPrice = 110m, Currency = "EUR",
+        ExcludedSaleIds = [], EmbeddingModel = "test",
+    };
 
     [Fact]
     public void SuggestingNeedsPhotosCategoryAndCondition()
@@ -183,28 +195,121 @@ public sealed class PriceWorkbenchStateTests
     }
 
     [Fact]
-    public void ASavedDecisionClosesTheOverrideAndANewPricingHidesIt()
+    public void ASavedDecisionClosesTheOverrideAndEndsTheItemUntilTheNextOne()
     {
-        var (state, item) = Priced("a");
+        var (state, _) = Priced("a");
         state.StartOverride();
         state.Override.Reason = "Scuffed";
-        state.BeginSaving();
+        Assert.True(state.BeginSaving());
         Assert.True(state.Saving);
+        Assert.False(state.BeginSaving());
 
-        state.DecisionSaved(new Portal.Core.Pricing.Decisions.PricingDecision
-        {
-            DecisionId = "d1", Tenant = Tenant, UserName = "analyst", DecidedAt = Now, Category = "shoes", Condition = "very_good",
-            ImageKeys = [], SuggestedPrice = 120m, RangeLow = 100m, RangeHigh = 140m, Confidence = 0.7, FinalPrice = 110m, Currency = "EUR",
-            ExcludedSaleIds = [], EmbeddingModel = "test", OverrideReason = "Scuffed",
-        });
+        state.DecisionSaved(Decision("d1") with { OverrideReason = "Scuffed" });
 
         Assert.False(state.Saving);
         Assert.False(state.Override.IsOpen);
         Assert.Null(state.Override.Reason);
         Assert.Equal("d1", state.Saved!.DecisionId);
+        // Done: no second decision, no re-pricing, no exclusions for this item.
+        Assert.False(state.CanDecide);
+        Assert.False(state.BeginSaving());
+        Assert.False(state.RequestAccept());
+        Assert.False(state.CanSuggest);
+        Assert.Null(state.ToggleExcluded("a"));
 
-        state.BeginPricing();
+        state.NextItem();
         Assert.Null(state.Saved);
+    }
+
+    [Fact]
+    public void NextItemClearsPhotosFieldsResultAndOverrideUnderANewItemId()
+    {
+        var (state, item) = Priced("a");
+        state.ToggleExcluded("a");
+        state.StartOverride();
+        state.Override.Price = 99m;
+
+        state.NextItem();
+
+        Assert.NotEqual(item.ItemId, state.ItemId);
+        Assert.Empty(state.Photos);
+        Assert.Null(state.Category);
+        Assert.Null(state.Condition);
+        Assert.Null(state.Brand);
+        Assert.Null(state.Title);
+        Assert.Null(state.Suggestion);
+        Assert.Null(state.Priced);
+        Assert.Empty(state.Excluded);
+        Assert.Empty(state.Rows);
+        Assert.False(state.Override.IsOpen);
+        Assert.Null(state.Override.Price);
+        Assert.False(state.HasResult);
+    }
+
+    [Fact]
+    public void ANewPhotoAfterAResultStartsTheNextItemWithOnlyThatPhoto()
+    {
+        var (state, item) = Priced("a");
+        var next = new PhotoItem("next.jpg", "image/jpeg", [4, 5, 6]);
+
+        state.SetPhotos([.. state.Photos, next]);
+
+        Assert.NotEqual(item.ItemId, state.ItemId);
+        Assert.Equal([next], state.Photos);
+        Assert.Null(state.Suggestion);
+        Assert.Null(state.Category);
+    }
+
+    [Fact]
+    public void APhotoAddedBeforeAnyResultJoinsTheSameItem()
+    {
+        var state = Filled();
+        var itemId = state.ItemId;
+
+        state.SetPhotos([.. state.Photos, new PhotoItem("back.jpg", "image/jpeg", [7])]);
+
+        Assert.Equal(itemId, state.ItemId);
+        Assert.Equal(2, state.Photos.Count);
+        Assert.Equal("shoes", state.Category);
+    }
+
+    [Theory]
+    [InlineData(VerdictLevel.Weak)]
+    [InlineData(VerdictLevel.None)]
+    public void AWeakOrFallbackVerdictAsksOnceBeforeAccepting(VerdictLevel level)
+    {
+        var (state, _) = Priced(Suggestion(level, "a"));
+
+        Assert.True(state.AcceptNeedsConfirmation);
+        Assert.False(state.RequestAccept());
+        Assert.True(state.ConfirmingAccept);
+        Assert.True(state.RequestAccept());
+
+        state.CancelAccept();
+        Assert.False(state.ConfirmingAccept);
+    }
+
+    [Fact]
+    public void AStrongVerdictAcceptsInOneStep()
+    {
+        var (state, _) = Priced("a");
+
+        Assert.False(state.AcceptNeedsConfirmation);
+        Assert.True(state.RequestAccept());
+        Assert.False(state.ConfirmingAccept);
+    }
+
+    [Fact]
+    public void AFallbacksLookAlikesAreRowsMarkedNotUsedWithoutWeight()
+    {
+        var (state, _) = Priced(Suggestion(VerdictLevel.None) with { LookAlikesNotUsed = [Sale("n1") with { Weight = 0 }, Sale("n2") with { Weight = 0 }] });
+
+        Assert.Equal(["n1", "n2"], state.Rows.Select(r => r.SaleId));
+        Assert.All(state.Rows, r => Assert.True(r.NotUsed));
+        Assert.All(state.Rows, r => Assert.Equal(0, r.Weight));
+        // Not part of the price, so nothing to leave out of it.
+        state.ToggleExcluded("n1");
+        Assert.Empty(state.Excluded);
     }
 
     [Fact]

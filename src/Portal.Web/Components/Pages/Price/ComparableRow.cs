@@ -2,8 +2,11 @@ using Portal.Core.Pricing.Engine;
 
 namespace Portal.Web.Components.Pages.Price;
 
-/// <summary>A grid row: a comparable of the current suggestion, or one the analyst excluded (kept so it can be included again).</summary>
-public sealed record ComparableRow(Comparable Comparable, bool Excluded)
+/// <summary>
+/// A grid row: a comparable of the current suggestion, one the analyst excluded (kept so it can be included again), or in
+/// a fallback a look-alike found but not used (too few of them to price from).
+/// </summary>
+public sealed record ComparableRow(Comparable Comparable, bool Excluded, bool NotUsed = false)
 {
     public string SaleId => Comparable.SaleId;
     public string? Brand => Comparable.Brand;
@@ -14,5 +17,5 @@ public sealed record ComparableRow(Comparable Comparable, bool Excluded)
     public decimal AdjustedPrice => Comparable.AdjustedPrice;
     public double Similarity => Comparable.Similarity;
     public double RecencyWeight => Comparable.RecencyWeight;
-    public double Weight => Excluded ? 0 : Comparable.Weight;
+    public double Weight => Excluded || NotUsed ? 0 : Comparable.Weight;
 }
