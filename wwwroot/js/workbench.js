@@ -1,5 +1,6 @@
 // The price workbench's keyboard and scrolling: Alt+N for the next item, Enter or Space on the drop zone opens the file
-// picker (synchronously, inside the key press, so the browser lets it open), focus and scroll to what comes next.
+// picker (synchronously, inside the key press, so the browser lets it open), Escape closes the comparison, focus and
+// scroll to what comes next.
 let registered = null;
 
 export function register(dotnet) {
@@ -9,6 +10,16 @@ export function register(dotnet) {
             e.preventDefault();
             dotnet.invokeMethodAsync('NextItemFromKeyboard');
             return;
+        }
+
+        // Escape closes the comparison even when the focus stayed on the row that opened it.
+        if (e.key === 'Escape') {
+            const close = document.querySelector('[data-testid=compare-close]');
+            if (close) {
+                e.preventDefault();
+                close.click();
+                return;
+            }
         }
 
         const zone = e.target instanceof Element ? e.target.closest('[data-testid=drop-zone]') : null;
