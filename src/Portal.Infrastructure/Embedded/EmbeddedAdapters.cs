@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
+using Portal.Core.Pricing.Batches;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Sync;
 using Portal.Core.Validation;
@@ -28,6 +29,7 @@ public static class EmbeddedAdapters
         // The sales store is its own outbox: the sale and its outbox row are written in one SQLite transaction.
         services.AddSingleton<ISalesOutbox>(sp => (ISalesOutbox)sp.GetRequiredService<ISalesStore>());
         services.AddSingleton<IPricingDecisionStore>(sp => new SqlitePricingDecisionStore(Storage(sp).DatabasePath));
+        services.AddSingleton<IPricingBatchStore>(sp => new SqlitePricingBatchStore(Storage(sp).DatabasePath));
         services.AddSingleton<ISalesLake>(sp => new ParquetSalesLake(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISalesAnalytics>(sp => new DuckDbSalesAnalytics(LakeOptionsFrom(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IImageStore>(sp => new FileImageStore(new FileImageStoreOptions { RootDirectory = Storage(sp).ImagesDirectory }));

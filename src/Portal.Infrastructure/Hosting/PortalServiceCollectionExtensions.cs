@@ -49,6 +49,7 @@ public static class PortalServiceCollectionExtensions
         AddSharedImageAdapters(services, builder.Configuration.GetSection("Embedding").Get<OnnxEmbedderOptions>() ?? new OnnxEmbedderOptions());
         AddPricingOptions(services, builder.Configuration);
         AddPricingServices(services, builder.Configuration.GetSection("SimilarityIndex").Get<IndexOptions>() ?? new IndexOptions());
+        services.AddBatchPricing(builder.Configuration);
         services.AddSyncSupportServices(builder.Configuration);
         services.AddDeadLetterRedrive();
         services.AddSyncServices(builder.Configuration);

@@ -26,6 +26,22 @@ internal static class OperationsKeys
 
     public static string DecisionsByTimeSk(DateTimeOffset decidedAt, string decisionId) => $"{Millis(decidedAt)}#{decisionId}";
 
+    // Pricing batches: the header and its rows share one partition; GSI1 lists a tenant's batches by time, GSI2 (sparse) the unfinished ones.
+    public static string BatchPk(TenantId tenant, string batchId) => $"TENANT#{tenant.Value}#BATCH#{batchId}";
+
+    public const string BatchSk = "BATCH";
+    public const string BatchRowPrefix = "ROW#";
+
+    public static string BatchRowSk(int line) => string.Create(CultureInfo.InvariantCulture, $"{BatchRowPrefix}{line:D7}");
+
+    public static string BatchesByTimePk(TenantId tenant) => $"TENANT#{tenant.Value}#BATCHES";
+
+    public static string BatchesByTimeSk(DateTimeOffset createdAt, string batchId) => $"{Millis(createdAt)}#{batchId}";
+
+    public const string UnfinishedBatchesPk = "BATCHES#UNFINISHED";
+
+    public static string UnfinishedBatchesSk(DateTimeOffset createdAt, TenantId tenant, string batchId) => $"{Millis(createdAt)}#{tenant.Value}#{batchId}";
+
     // Jobs: the run item, the job's one-running lock and its watermark; GSI1 lists a job's runs by start, GSI2 (sparse) the running ones.
     public static string JobRunPk(Guid runId) => $"JOBRUN#{runId:D}";
 
