@@ -137,7 +137,8 @@ public sealed class BatchSubmitter(
             Field(r.Fields, "condition") ?? string.Empty,
             Field(r.Fields, "brand"),
             Field(r.Fields, "title"),
-            r.Fields.Count != header.Count ? $"Has {r.Fields.Count} fields; the header has {header.Count}." : null)).ToList();
+            // Trailing optional columns may be left off; more fields than the header names is a shifted row.
+            r.Fields.Count > header.Count ? $"Has {r.Fields.Count} fields; the header names {header.Count}." : null)).ToList();
         return (lines, null);
     }
 
