@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Images;
 using Portal.Core.Jobs;
+using Portal.Core.Pricing.Batches;
 using Portal.Core.Pricing.Calibration;
 using Portal.Core.Pricing.Decisions;
 using Portal.Core.Sales;
@@ -46,6 +47,7 @@ public sealed class AwsProviderRegistrationTests : IDisposable
         Assert.IsType<DynamoDbDeadLetterStore>(services.GetRequiredService<IDeadLetterStore>());
         Assert.IsType<DynamoDbImageEmbeddingStore>(services.GetRequiredService<IImageEmbeddingStore>());
         Assert.IsType<DynamoDbPricingDecisionStore>(services.GetRequiredService<IPricingDecisionStore>());
+        Assert.IsType<DynamoDbPricingBatchStore>(services.GetRequiredService<IPricingBatchStore>());
         Assert.IsType<DynamoDbJobRunStore>(services.GetRequiredService<IJobRunStore>());
         Assert.IsType<DynamoDbJobWatermarkStore>(services.GetRequiredService<IJobWatermarkStore>());
         Assert.IsType<DynamoDbValidationReportStore>(services.GetRequiredService<IValidationReportStore>());
