@@ -27,6 +27,8 @@ public static class WebServiceExtensions
         builder.Services.AddHostedService<StartupWorker>();
         // The nightly refit runs on the job host; every portal takes it from the store.
         builder.Services.AddHostedService<RangeCalibrationRefresher>();
+        // Batches uploaded here or left unfinished by a stopped portal are priced in the background.
+        builder.Services.AddBatchPricingWorker();
         // The index follows the store, so sales written by the worker, an import or another portal become comparables here.
         builder.AddSalesFeedFollower();
         builder.Services.AddSyncWorkers();
@@ -92,6 +94,7 @@ public static class WebServiceExtensions
             },
         }).AllowAnonymous();
         app.MapPricingApi();
+        app.MapBatchPricingApi();
         app.MapEventsApi();
         app.MapTrendsApi();
         app.MapImages();

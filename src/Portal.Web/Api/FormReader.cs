@@ -12,14 +12,15 @@ namespace Portal.Web.Api;
 /// </summary>
 internal static class FormReader
 {
-    public static async Task<(IFormCollection? Form, FormProblem? Problem)> ReadAsync(HttpRequest request, long maxRequestBytes, CancellationToken cancellationToken)
+    /// <param name="valueCountLimit">Fields and files together; a batch of photos sends one part per photo.</param>
+    public static async Task<(IFormCollection? Form, FormProblem? Problem)> ReadAsync(HttpRequest request, long maxRequestBytes, CancellationToken cancellationToken, int valueCountLimit = 64)
     {
         try
         {
             return (await request.ReadFormAsync(new FormOptions
             {
                 MultipartBodyLengthLimit = maxRequestBytes,
-                ValueCountLimit = 64,
+                ValueCountLimit = valueCountLimit,
                 ValueLengthLimit = 4096,
             }, cancellationToken), null);
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Pricing.Batches;
 using Portal.Core.Pricing.Decisions;
+using Portal.Core.Pricing.Similarity;
 
 namespace Portal.Infrastructure.Tests.Batches;
 
@@ -79,7 +80,7 @@ public sealed class BatchRunnerTests(BatchTestHost host) : IClassFixture<BatchTe
         var id = await SubmitAsync(2);
         var past = DateTimeOffset.UtcNow.AddMinutes(-10);
         Assert.True(await host.Store.TryLeaseAsync(BatchTestHost.Demo, id, "a-host-that-stopped", past, past.AddMinutes(1), Ct));
-        var worker = new BatchPricingWorker(host.Store, host.Runner(), new BatchQueue(), Options.Create(new BatchOptions()), TimeProvider.System, NullLogger<BatchPricingWorker>.Instance);
+        var worker = new BatchPricingWorker(host.Store, host.Runner(), new BatchQueue(), new IndexLoadProgress(), Options.Create(new BatchOptions()), TimeProvider.System, NullLogger<BatchPricingWorker>.Instance);
 
         await worker.RunUnfinishedAsync(Ct);
 

@@ -49,6 +49,11 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
     private static readonly Dictionary<string, string> ExpectedPolicy = new(StringComparer.Ordinal)
     {
         ["POST /api/pricing/calculate"] = PortalPolicies.Pricing,
+        ["POST /api/pricing/batches"] = PortalPolicies.Pricing,
+        ["GET /api/pricing/batches"] = PortalPolicies.Pricing,
+        ["GET /api/pricing/batches/{id}"] = PortalPolicies.Pricing,
+        ["GET /api/pricing/batches/{id}/results"] = PortalPolicies.Pricing,
+        ["POST /api/pricing/batches/{id}/accept-strong"] = PortalPolicies.Pricing,
         ["POST /api/events"] = PortalPolicies.EventPublisher,
         ["GET /api/trends/monthly"] = PortalPolicies.Trends,
         ["GET /images/{**key}"] = PortalPolicies.Images,
@@ -56,6 +61,8 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
         ["GET /price"] = PortalPolicies.Pricing,
         ["GET /price/print/{DecisionId}"] = PortalPolicies.Pricing,
         ["GET /history"] = PortalPolicies.Pricing,
+        ["GET /batches"] = PortalPolicies.Pricing,
+        ["GET /batches/{BatchId}"] = PortalPolicies.Pricing,
         ["GET /sales"] = PortalPolicies.Sales,
         ["GET /sales/{SaleId}"] = PortalPolicies.Sales,
         ["GET /trends"] = PortalPolicies.Trends,
@@ -202,6 +209,8 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
             .Replace("{**key}", "demo/no/such.jpg", StringComparison.Ordinal)
             .Replace("{SaleId}", "no-such-sale", StringComparison.Ordinal)
             .Replace("{DecisionId}", "no-such-decision", StringComparison.Ordinal)
+            .Replace("{BatchId}", "no-such-batch", StringComparison.Ordinal)
+            .Replace("{id}", "no-such-batch", StringComparison.Ordinal)
             .Replace("{RunId:guid}", Guid.Empty.ToString(), StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(Method(endpoint)), path);
@@ -210,6 +219,7 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
         request.Content = path switch
         {
             "/api/pricing/calculate" => new MultipartFormDataContent { { new StringContent("shoes"), "category" } },
+            "/api/pricing/batches" => new MultipartFormDataContent { { new StringContent("shoes"), "category" } },
             "/api/events" => new ByteArrayContent(new byte[Portal.Core.Sync.ProductEventLimits.MaxBatchBytes + 1]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             _ when request.Method == HttpMethod.Post => new StringContent("walk", System.Text.Encoding.UTF8, "text/plain"),
             _ => null,

@@ -49,6 +49,12 @@ public sealed class BatchOptions
     [Range(1, 64)]
     public int Parallelism { get; set; } = 1;
 
+    /// <summary>
+    /// Whether this portal prices batches in the background. Off, it still takes uploads and answers their status, and
+    /// leaves the pricing to the portals where it is on (they find the batch in the store).
+    /// </summary>
+    public bool PriceOnThisHost { get; set; } = true;
+
     /// <summary>How long a host's claim on a batch lasts without renewal; a batch whose claim ran out is taken over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 

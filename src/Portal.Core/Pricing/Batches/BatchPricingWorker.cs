@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Pricing.Similarity;
 
 namespace Portal.Core.Pricing.Batches;
 
 /// <summary>
-/// The background job of batch pricing. At start and whenever woken (a batch stored here) or every
+/// The background job of batch pricing. Once the sales index is loaded, and whenever woken (a batch stored here) or every
 /// <see cref="BatchOptions.PollInterval"/>, it reads every unfinished batch from the store and prices each it can lease,
 /// oldest first, one batch at a time: so a batch left by a stopped host, or uploaded to another one, is resumed here.
 /// </summary>
@@ -13,14 +14,24 @@ public sealed partial class BatchPricingWorker(
     IPricingBatchStore store,
     BatchRunner runner,
     BatchQueue queue,
+    IndexLoadProgress indexLoad,
     IOptions<BatchOptions> options,
     TimeProvider time,
     ILogger<BatchPricingWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Off the start-up path: the host answers while the first pass runs.
-        await Task.Yield();
+        if (!options.Value.PriceOnThisHost)
+        {
+            return;
+        }
+
+        // A batch is priced against the whole index, never a half-loaded one (the workbench says when it is warming; a grid would not).
+        while (!indexLoad.IsComplete)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
