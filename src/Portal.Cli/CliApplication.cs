@@ -21,6 +21,7 @@ internal static class CliApplication
         portal bench smartgo [--rows 100000] [--postgres CONNECTION] [--batch-size 1000] [--photos 20] [--schema FILE]
         portal bench sync [--short] [--events 30000] [--resnet-events 150] [--rate 100] [--seconds 30] [--data-dir DIR]
         portal bench http --url URL [--concurrency 8,32] [--seconds 30] [--token JWT | --dev-user NAME] [--tenant demo] [--batch 100]
+        portal bench batch --url URL [--photos 500] [--dataset ../shared/datasets/clothing-small] [--analysts 1] [--token JWT | --dev-user NAME]
         portal bench feed [--short] [--provider local|aws] [--dynamodb-url URL] [--rate 100] [--seconds 60] [--portals 2] [--idle-seconds 30] [--load-sales 1000000] [--dimension 512] [--data-dir DIR]
         portal bench load [--provider local|aws] [--sales 1000000] [--parallelism 1,N] [--dimension 512] [--dynamodb-url URL] [--data-dir DIR]
         portal provision aws [--stage S] [--dry-run]
@@ -62,6 +63,7 @@ internal static class CliApplication
                 "bench smartgo" => await BenchSmartGoCommand.RunAsync(arguments, cancellation.Token),
                 "bench sync" => await BenchSyncCommand.RunAsync(arguments, cancellation.Token),
                 "bench http" => await BenchHttpCommand.RunAsync(arguments, cancellation.Token),
+                "bench batch" => await BenchBatchCommand.RunAsync(arguments, cancellation.Token),
                 "bench feed" => await BenchFeedCommand.RunAsync(arguments, cancellation.Token),
                 "bench load" => await BenchLoadCommand.RunAsync(arguments, cancellation.Token),
                 "provision aws" => await ProvisionAwsCommand.RunAsync(arguments, cancellation.Token),
