@@ -14,7 +14,7 @@ using static Portal.Web.Tests.Components.Batches.BatchTestRows;
 namespace Portal.Web.Tests.Components.Batches;
 
 /// <summary>The batch page over the real SQLite batch and decision stores in a temporary folder.</summary>
-public sealed class BatchDetailPageTests : PortalComponentTest
+public sealed class BatchDetailPageTests : PortalComponentTest, IAsyncLifetime
 {
     private static readonly TenantId Demo = new("demo");
     private readonly string _folder = Directory.CreateTempSubdirectory("portal-batch-page-").FullName;
@@ -81,7 +81,7 @@ public sealed class BatchDetailPageTests : PortalComponentTest
         var page = Render<BatchDetailPage>(p => p.Add(x => x.BatchId, "b1"));
         page.WaitForAssertion(() => Assert.Contains("0 of 2 done", page.Find("[data-testid=batch-done]").TextContent));
 
-        await _store.SaveOutcomeAsync(Demo, "b1", new BatchRowOutcome(2, BatchRowStatus.Priced, null, Price(0.9)), default);
+        await _store.SaveOutcomeAsync(Demo, "b1", new BatchRowOutcome(2, BatchRowStatus.Priced, null, BatchTestRows.Price(0.9)), default);
         _time.Advance(TimeSpan.FromSeconds(1));
 
         page.WaitForAssertion(() => Assert.Contains("1 of 2 done", page.Find("[data-testid=batch-done]").TextContent));
@@ -98,9 +98,11 @@ public sealed class BatchDetailPageTests : PortalComponentTest
         Assert.Empty(page.FindAll("[data-testid=batch-row]"));
     }
 
-    public override async ValueTask DisposeAsync()
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
     {
-        await base.DisposeAsync();
+        await DisposeAsync();
         _store.Dispose();
         _decisions.Dispose();
         DemoPortal.DeleteDataDirectory(_folder);
