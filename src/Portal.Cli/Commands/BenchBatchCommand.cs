@@ -82,85 +82,112 @@ internal static class BenchBatchCommand
     {
         var (csv, zip) = Build(batch);
         using var stopAnalysts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var latencies = new List<double>();
-        var failures = 0;
-        var analystRuns = Enumerable.Range(0, analysts).Select(a => Task.Run(async () =>
+        var suggests = new SuggestLatencies();
+        var analystRuns = Enumerable.Range(0, analysts)
+            .Select(a => Task.Run(() => AnalystAsync(http, suggestPhotos, a, analysts, suggests, stopAnalysts.Token), CancellationToken.None))
+            .ToList();
+        try
         {
-            for (var i = a; !stopAnalysts.IsCancellationRequested; i += analysts)
+            var total = Stopwatch.StartNew();
+            using var form = new MultipartFormDataContent
             {
-                var (path, category) = suggestPhotos[i % suggestPhotos.Count];
-                var watch = Stopwatch.StartNew();
-                try
-                {
-                    using var response = await http.PostAsync("/api/pricing/calculate", SuggestForm(path, category), stopAnalysts.Token);
-                    lock (latencies)
-                    {
-                        latencies.Add(watch.Elapsed.TotalMilliseconds);
-                        failures += response.IsSuccessStatusCode || (int)response.StatusCode == 422 ? 0 : 1;
-                    }
-                }
-                catch (OperationCanceledException) when (stopAnalysts.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                // An analyst looks at the answer before the next item.
-                await Task.Delay(TimeSpan.FromMilliseconds(300), stopAnalysts.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "csv", "bench.csv" },
+                { new ByteArrayContent(zip) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }, "zip", "bench.zip" },
+            };
+            using var submitted = await http.PostAsync("/api/pricing/batches", form, cancellationToken);
+            if ((int)submitted.StatusCode != 202)
+            {
+                throw new InvalidOperationException($"The upload answered {(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync(cancellationToken)}");
             }
-        }, CancellationToken.None)).ToList();
 
-        var total = Stopwatch.StartNew();
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "csv", "bench.csv" },
-            { new ByteArrayContent(zip) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }, "zip", "bench.zip" },
-        };
-        using var submitted = await http.PostAsync("/api/pricing/batches", form, cancellationToken);
-        if ((int)submitted.StatusCode != 202)
+            var uploaded = total.Elapsed;
+            var status = submitted.Headers.Location ?? throw new InvalidOperationException("The upload answered 202 without a Location.");
+            var (counts, longestGap) = await FollowAsync(http, status, total, cancellationToken);
+            var elapsed = total.Elapsed;
+            await stopAnalysts.CancelAsync();
+            await Task.WhenAll(analystRuns);
+            var (answered, failures, p50, p95, max) = suggests.Summary();
+            return new BatchBenchReport(
+                batch.Count, zip.Length, uploaded, elapsed, longestGap,
+                counts.GetProperty("priced").GetInt32(), counts.GetProperty("cannotPrice").GetInt32(), counts.GetProperty("invalid").GetInt32(),
+                analysts, answered, failures, p50, p95, max);
+        }
+        finally
         {
             await stopAnalysts.CancelAsync();
-            throw new InvalidOperationException($"The upload answered {(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync(cancellationToken)}");
         }
+    }
 
-        var uploaded = total.Elapsed;
-        var status = submitted.Headers.Location ?? throw new InvalidOperationException("The upload answered 202 without a Location.");
+    /// <summary>Polls the status until completed; the counts at the end and the longest time the progress stood still.</summary>
+    private static async Task<(JsonElement Counts, TimeSpan LongestGap)> FollowAsync(HttpClient http, Uri status, Stopwatch clock, CancellationToken cancellationToken)
+    {
         var lastDone = -1;
-        var lastChange = total.Elapsed;
+        var lastChange = clock.Elapsed;
         var longestGap = TimeSpan.Zero;
-        JsonElement body;
         while (true)
         {
-            body = await http.GetFromJsonAsync<JsonElement>(status, cancellationToken);
-            var done = body.GetProperty("counts").GetProperty("done").GetInt32();
+            var body = await http.GetFromJsonAsync<JsonElement>(status, cancellationToken);
+            var counts = body.GetProperty("counts");
+            var done = counts.GetProperty("done").GetInt32();
             if (done != lastDone)
             {
-                longestGap = TimeSpan.FromTicks(Math.Max(longestGap.Ticks, (total.Elapsed - lastChange).Ticks));
-                lastChange = total.Elapsed;
+                longestGap = TimeSpan.FromTicks(Math.Max(longestGap.Ticks, (clock.Elapsed - lastChange).Ticks));
+                lastChange = clock.Elapsed;
                 lastDone = done;
             }
 
             if (body.GetProperty("status").GetString() == "completed")
             {
-                break;
+                return (counts, longestGap);
             }
 
             await Task.Delay(PollInterval, cancellationToken);
         }
+    }
 
-        var elapsed = total.Elapsed;
-        await stopAnalysts.CancelAsync();
-        await Task.WhenAll(analystRuns);
-        var counts = body.GetProperty("counts");
-        double[] sorted;
-        lock (latencies)
+    /// <summary>One other analyst: a new photo priced, a look at the answer, the next photo.</summary>
+    private static async Task AnalystAsync(
+        HttpClient http, List<(string Path, string Category)> photos, int first, int step, SuggestLatencies latencies, CancellationToken stop)
+    {
+        for (var i = first; !stop.IsCancellationRequested; i += step)
         {
-            sorted = [.. latencies.Order()];
+            var (path, category) = photos[i % photos.Count];
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                using var response = await http.PostAsync("/api/pricing/calculate", SuggestForm(path, category), stop);
+                latencies.Add(watch.Elapsed.TotalMilliseconds, response.IsSuccessStatusCode || (int)response.StatusCode == 422);
+                await Task.Delay(TimeSpan.FromMilliseconds(300), stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class SuggestLatencies
+    {
+        private readonly List<double> _milliseconds = [];
+        private int _failures;
+
+        public void Add(double milliseconds, bool answered)
+        {
+            lock (_milliseconds)
+            {
+                _milliseconds.Add(milliseconds);
+                _failures += answered ? 0 : 1;
+            }
         }
 
-        return new BatchBenchReport(
-            batch.Count, zip.Length, uploaded, elapsed, longestGap,
-            counts.GetProperty("priced").GetInt32(), counts.GetProperty("cannotPrice").GetInt32(), counts.GetProperty("invalid").GetInt32(),
-            analysts, sorted.Length, failures, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted.LastOrDefault());
+        public (int Answered, int Failures, double P50, double P95, double Max) Summary()
+        {
+            lock (_milliseconds)
+            {
+                double[] sorted = [.. _milliseconds.Order()];
+                return (sorted.Length, _failures, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted.LastOrDefault());
+            }
+        }
     }
 
     private static (string Csv, byte[] Zip) Build(List<(string Path, string Category)> photos)
