@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Pricing.Decisions;
+using Portal.Core.Pricing.Engine;
 using Portal.Core.Sales;
+using Portal.Infrastructure.Embedded.Sqlite;
 using static Portal.Infrastructure.Tests.Storage.StorageTestData;
 
 namespace Portal.Infrastructure.Tests.Storage;
@@ -43,6 +46,7 @@ public abstract class PricingDecisionStoreContract : IAsyncLifetime
         ExcludedSaleIds = ["s-1", "s-2"],
         Fallback = "widened_window",
         EmbeddingModel = "resnet18-onnx-v1",
+        Verdict = new Verdict(VerdictLevel.Weak, "Weak match: only 2 look-alikes found — check before accepting"),
     };
 
     [Fact]
@@ -66,7 +70,7 @@ public abstract class PricingDecisionStoreContract : IAsyncLifetime
     {
         var decision = Decision("acme", "d1", Utc(2026, 1, 10)) with
         {
-            Brand = null, Title = null, ProductId = null, OverrideReason = null, Fallback = null, ExcludedSaleIds = [],
+            Brand = null, Title = null, ProductId = null, OverrideReason = null, Fallback = null, ExcludedSaleIds = [], Verdict = null,
         };
         await Store.SaveAsync(decision, Ct);
 
@@ -76,6 +80,92 @@ public abstract class PricingDecisionStoreContract : IAsyncLifetime
         Assert.Null(read.OverrideReason);
         Assert.Null(read.Brand);
         Assert.Empty(read.ExcludedSaleIds);
+        Assert.Null(read.Verdict);
+    }
+
+    [Theory]
+    [InlineData(VerdictLevel.Strong)]
+    [InlineData(VerdictLevel.Weak)]
+    [InlineData(VerdictLevel.None)]
+    public async Task KeepsTheVerdictTheAnalystSawInEveryListing(VerdictLevel level)
+    {
+        var verdict = new Verdict(level, $"The {level} sentence");
+        await Store.SaveAsync(Decision("acme", "d1", Utc(2026, 1, 10)) with { Verdict = verdict }, Ct);
+
+        var read = await Store.GetAsync(new TenantId("acme"), "d1", Ct);
+        var listed = await Store.QueryAsync(new DecisionQuery { Tenant = new TenantId("acme") }, Ct);
+
+        Assert.Equal(verdict, read!.Verdict);
+        Assert.Equal(verdict, Assert.Single(listed).Verdict);
+    }
+
+    [Fact]
+    public async Task SummarisesEveryMatchingDecisionOfTheTenantNewestFirstWhateverTheOffset()
+    {
+        var tenant = new TenantId("acme");
+        for (var i = 0; i < 30; i++)
+        {
+            await Store.SaveAsync(Decision("acme", $"d{i:D2}", Utc(2026, 1, 1).AddHours(i), user: i % 3 == 0 ? "ana" : "bob") with
+            {
+                ProductId = $"p{i}", SuggestedPrice = 10m + i, FinalPrice = 20.50m + i, Currency = "SGD",
+            }, Ct);
+        }
+
+        await Store.SaveAsync(Decision("other", "x1", Utc(2026, 1, 1, 6), user: "ana"), Ct);
+
+        var ana = await Store.SummariseAsync(new DecisionQuery { Tenant = tenant, UserName = "ana", Offset = 5, Limit = 1000 }, Ct);
+        var capped = await Store.SummariseAsync(new DecisionQuery { Tenant = tenant, Limit = 4 }, Ct);
+        var ranged = await Store.SummariseAsync(new DecisionQuery { Tenant = tenant, From = Utc(2026, 1, 1, 22), To = Utc(2026, 1, 2, 1) }, Ct);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"d{27 - 3 * i:D2}"), ana.Select(s => s.DecisionId));
+        Assert.Equal(new DecisionSummary("d27", "ana", Utc(2026, 1, 1).AddHours(27), "p27", 37m, 47.50m, "SGD"), ana[0]);
+        Assert.Equal("47.50", ana[0].FinalPrice.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["d29", "d28", "d27", "d26"], capped.Select(s => s.DecisionId));
+        Assert.Equal(["d13", "d12", "d11", "d10"], ranged.Select(s => s.DecisionId));
+    }
+
+    [Fact]
+    public async Task MeasuresHowFarEachAnalystsPricesWereFromWhatSoldPerMonth()
+    {
+        using var folder = new TempFolder();
+        using var sales = new SqliteSalesStore(
+            new SqliteStoreOptions { DatabasePath = System.IO.Path.Combine(folder.Path, "sales.db") }, new FakeTimeProvider(Utc(2026, 3, 1)));
+        var tenant = new TenantId("acme");
+        async Task DecideAsync(string tenantId, string id, string user, DateTimeOffset at, string? product, decimal suggested, decimal final) =>
+            await Store.SaveAsync(Decision(tenantId, id, at, user) with { ProductId = product, SuggestedPrice = suggested, FinalPrice = final }, Ct);
+        async Task SellAsync(string tenantId, string saleId, string product, decimal price, DateTimeOffset at) =>
+            await sales.AddSaleAsync(Sale(tenantId, saleId, price, at, productId: product), null, Ct);
+
+        // ana, January: final 10 %, 25 % and 20 % off what sold; the suggestions 0 %, 0 % and 20 %.
+        await DecideAsync("acme", "a1", "ana", Utc(2026, 1, 5), "pa1", 100m, 110m);
+        await SellAsync("acme", "s1", "pa1", 100m, Utc(2026, 1, 20));
+        await DecideAsync("acme", "a2", "ana", Utc(2026, 1, 6), "pa2", 200m, 150m);
+        await SellAsync("acme", "s2", "pa2", 200m, Utc(2026, 1, 21));
+        await DecideAsync("acme", "a3", "ana", Utc(2026, 1, 7), "pa3", 80m, 80m);
+        await SellAsync("acme", "s3", "pa3", 100m, Utc(2026, 1, 22));
+        // Not matched: no product id; a product that sold only before the decision.
+        await DecideAsync("acme", "a4", "ana", Utc(2026, 1, 8), null, 50m, 50m);
+        await DecideAsync("acme", "a5", "ana", Utc(2026, 1, 9), "pa5", 50m, 50m);
+        await SellAsync("acme", "s5", "pa5", 10m, Utc(2026, 1, 2));
+        // bob, January: final 50 % off, the suggestion 25 %.
+        await DecideAsync("acme", "b1", "bob", Utc(2026, 1, 10), "pb1", 50m, 60m);
+        await SellAsync("acme", "s6", "pb1", 40m, Utc(2026, 1, 25));
+        // ana, February: not sold yet.
+        await DecideAsync("acme", "a6", "ana", Utc(2026, 2, 3), "pa6", 70m, 70m);
+        // Another tenant's decision and its sale of the same product id count nowhere.
+        await DecideAsync("other", "o1", "ana", Utc(2026, 1, 5), "pa6", 1m, 1m);
+        await SellAsync("other", "s9", "pa6", 1m, Utc(2026, 2, 10));
+
+        var summaries = await Store.SummariseAsync(new DecisionQuery { Tenant = tenant, Limit = 1000 }, Ct);
+        var rows = await AnalystMonthAccuracy.MeasureAsync(summaries, new DecisionSales(sales, tenant), Ct);
+
+        Assert.Equal(
+            [
+                new AnalystMonthAccuracy("ana", "2026-02", 1, 0, null, null, null, null),
+                new AnalystMonthAccuracy("ana", "2026-01", 5, 3, 0.20, 0.0, 1.0 / 3, 1.0),
+                new AnalystMonthAccuracy("bob", "2026-01", 1, 1, 0.5, 0.25, 0.0, 0.0),
+            ],
+            rows);
     }
 
     [Fact]

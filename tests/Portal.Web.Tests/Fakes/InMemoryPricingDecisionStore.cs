@@ -22,22 +22,32 @@ public sealed class InMemoryPricingDecisionStore : IPricingDecisionStore
 
     public Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
+        IReadOnlyList<PricingDecision> result = Matching(query).Skip(query.Offset).Take(query.Limit).ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<IReadOnlyList<DecisionSummary>> SummariseAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DecisionSummary> result = Matching(query).Take(query.Limit).Select(DecisionSummary.Of).ToList();
+        return Task.FromResult(result);
+    }
+
+    private IEnumerable<PricingDecision> Matching(DecisionQuery query)
+    {
         lock (Queries)
         {
             Queries.Add(query);
         }
 
-        IReadOnlyList<PricingDecision> result = _decisions.Values
+        return _decisions.Values
             .Where(d => d.Tenant == query.Tenant)
-            .Where(d => query.UserName is null || string.Equals(d.UserName, query.UserName, StringComparison.OrdinalIgnoreCase))
+            .Where(d => query.UserName is null || string.Equals(d.UserName, query.UserName, StringComparison.Ordinal))
             .Where(d => query.Category is null || d.Category == query.Category)
             .Where(d => query.From is null || d.DecidedAt >= query.From)
             .Where(d => query.To is null || d.DecidedAt <= query.To)
             .OrderByDescending(d => d.DecidedAt)
-            .Skip(query.Offset)
-            .Take(query.Limit)
+            .ThenByDescending(d => d.DecisionId, StringComparer.Ordinal)
             .ToList();
-        return Task.FromResult(result);
     }
 
     public static PricingDecision Decision(string tenant, string id, string? productId, decimal suggested, decimal final, DateTimeOffset at, string user = "analyst@example.com", string category = "shoes") => new()

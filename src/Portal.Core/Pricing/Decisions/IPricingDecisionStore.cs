@@ -11,4 +11,10 @@ public interface IPricingDecisionStore
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every decision the query's filters match, newest first, as the few fields a summary needs (the page total, the
+    /// accuracy per analyst and month). The query's offset is ignored; its limit caps how many of the newest are read.
+    /// </summary>
+    Task<IReadOnlyList<DecisionSummary>> SummariseAsync(DecisionQuery query, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Pricing.Engine;
 
 namespace Portal.Core.Pricing.Decisions;
 
@@ -29,6 +30,8 @@ public sealed record PricingDecision
     public required IReadOnlyList<string> ExcludedSaleIds { get; init; }
     public string? Fallback { get; init; }
     public required string EmbeddingModel { get; init; }
+    /// <summary>The trust verdict the analyst saw; null on decisions saved before verdicts were kept (nothing is derived for them).</summary>
+    public Verdict? Verdict { get; init; }
 }
 
 /// <summary>Filters for the history page; all optional but the tenant.</summary>

@@ -18,7 +18,9 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
 {
     private const string SelectColumns =
         "decision_id, tenant_id, user_name, decided_at, category, condition, brand, title, product_id, image_keys, suggested_price, " +
-        "range_low, range_high, confidence, final_price, currency, override_reason, excluded_sale_ids, fallback, embedding_model";
+        "range_low, range_high, confidence, final_price, currency, override_reason, excluded_sale_ids, fallback, embedding_model, verdict, verdict_sentence";
+
+    private const string SummaryColumns = "decision_id, user_name, decided_at, product_id, suggested_price, final_price, currency";
 
     private static readonly string[] Schema =
     [
@@ -45,6 +47,8 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
             excluded_sale_ids TEXT    NOT NULL,
             fallback          TEXT    NULL,
             embedding_model   TEXT    NOT NULL,
+            verdict           TEXT    NULL,
+            verdict_sentence  TEXT    NULL,
             PRIMARY KEY (tenant_id, decision_id)
         );
         """,
@@ -57,7 +61,12 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
     public SqlitePricingDecisionStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = SqliteDatabase.WithSchema(databasePath, Schema);
+        _database = new SqliteDatabase(databasePath, TimeSpan.FromSeconds(30),
+            async (connection, transaction, cancellationToken) =>
+            {
+                await SqliteDatabase.ExecuteAllAsync(connection, transaction, Schema, cancellationToken);
+                await AddVerdictColumnsAsync(connection, transaction, cancellationToken);
+            });
     }
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
@@ -68,8 +77,9 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
         command.CommandText =
             "INSERT INTO pricing_decisions (tenant_id, decision_id, user_name, decided_at, decided_at_ms, category, condition, brand, title, " +
             "product_id, image_keys, suggested_price, range_low, range_high, confidence, final_price, currency, override_reason, " +
-            "excluded_sale_ids, fallback, embedding_model) VALUES ($tenant, $id, $user, $at, $at_ms, $category, $condition, $brand, $title, " +
-            "$product, $images, $suggested, $low, $high, $confidence, $final, $currency, $reason, $excluded, $fallback, $model);";
+            "excluded_sale_ids, fallback, embedding_model, verdict, verdict_sentence) VALUES ($tenant, $id, $user, $at, $at_ms, $category, $condition, " +
+            "$brand, $title, $product, $images, $suggested, $low, $high, $confidence, $final, $currency, $reason, $excluded, $fallback, $model, " +
+            "$verdict, $verdict_sentence);";
         var p = command.Parameters;
         p.AddWithValue("$tenant", decision.Tenant.Value);
         p.AddWithValue("$id", decision.DecisionId);
@@ -92,6 +102,8 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
         p.AddWithValue("$excluded", JsonSerializer.Serialize(decision.ExcludedSaleIds));
         p.AddWithValue("$fallback", (object?)decision.Fallback ?? DBNull.Value);
         p.AddWithValue("$model", decision.EmbeddingModel);
+        p.AddWithValue("$verdict", (object?)VerdictNames.ToName(decision.Verdict?.Level) ?? DBNull.Value);
+        p.AddWithValue("$verdict_sentence", (object?)decision.Verdict?.Sentence ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -114,13 +126,66 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
 
     public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
+        Check(query);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT {SelectColumns} FROM pricing_decisions WHERE {Where(command, query)} " +
+            "ORDER BY decided_at_ms DESC, decision_id DESC LIMIT $limit OFFSET $offset;";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.Parameters.AddWithValue("$offset", query.Offset);
+
+        var decisions = new List<PricingDecision>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            decisions.Add(Read(reader));
+        }
+
+        return decisions;
+    }
+
+    public async Task<IReadOnlyList<DecisionSummary>> SummariseAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        Check(query);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT {SummaryColumns} FROM pricing_decisions WHERE {Where(command, query)} " +
+            "ORDER BY decided_at_ms DESC, decision_id DESC LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+
+        var summaries = new List<DecisionSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            summaries.Add(new DecisionSummary(
+                reader.GetString(0),
+                reader.GetString(1),
+                ParseTime(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                ParseMoney(reader.GetString(4)),
+                ParseMoney(reader.GetString(5)),
+                reader.GetString(6)));
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Releases the pooled connections (and so the database file).</summary>
+    public void Dispose() => _database.Dispose();
+
+    private static void Check(DecisionQuery query)
+    {
         ArgumentNullException.ThrowIfNull(query);
         PricingDecisionRules.RequireTenant(query.Tenant);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
+    }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+    /// <summary>The query's filters as a WHERE clause, their values added to the command.</summary>
+    private static string Where(SqliteCommand command, DecisionQuery query)
+    {
         var where = new List<string> { "tenant_id = $tenant" };
         command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
         if (!string.IsNullOrWhiteSpace(query.UserName))
@@ -147,31 +212,28 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
         }
 
-        command.CommandText =
-            $"SELECT {SelectColumns} FROM pricing_decisions WHERE {string.Join(" AND ", where)} " +
-            "ORDER BY decided_at_ms DESC, decision_id DESC LIMIT $limit OFFSET $offset;";
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        command.Parameters.AddWithValue("$offset", query.Offset);
-
-        var decisions = new List<PricingDecision>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            decisions.Add(Read(reader));
-        }
-
-        return decisions;
+        return string.Join(" AND ", where);
     }
 
-    /// <summary>Releases the pooled connections (and so the database file).</summary>
-    public void Dispose() => _database.Dispose();
+    /// <summary>Files created before decisions kept their verdict get the columns; their old rows read with no verdict.</summary>
+    private static async Task AddVerdictColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('pricing_decisions') WHERE name = 'verdict';";
+        if (Convert.ToInt32(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            await SqliteDatabase.ExecuteAllAsync(connection, transaction,
+                ["ALTER TABLE pricing_decisions ADD COLUMN verdict TEXT;", "ALTER TABLE pricing_decisions ADD COLUMN verdict_sentence TEXT;"], cancellationToken);
+        }
+    }
 
     private static PricingDecision Read(SqliteDataReader reader) => new()
     {
         DecisionId = reader.GetString(0),
         Tenant = new TenantId(reader.GetString(1)),
         UserName = reader.GetString(2),
-        DecidedAt = new DateTimeOffset(DateTime.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)),
+        DecidedAt = ParseTime(reader.GetString(3)),
         Category = reader.GetString(4),
         Condition = reader.GetString(5),
         Brand = reader.IsDBNull(6) ? null : reader.GetString(6),
@@ -188,7 +250,11 @@ public sealed class SqlitePricingDecisionStore : IPricingDecisionStore, IDisposa
         ExcludedSaleIds = JsonSerializer.Deserialize<string[]>(reader.GetString(17)) ?? [],
         Fallback = reader.IsDBNull(18) ? null : reader.GetString(18),
         EmbeddingModel = reader.GetString(19),
+        Verdict = VerdictNames.Read(reader.IsDBNull(20) ? null : reader.GetString(20), reader.IsDBNull(21) ? null : reader.GetString(21)),
     };
+
+    private static DateTimeOffset ParseTime(string text) =>
+        new(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
 
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

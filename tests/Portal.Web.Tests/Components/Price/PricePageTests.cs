@@ -371,7 +371,10 @@ public sealed class PricePageTests : PriceWorkbenchContext
         TestId(cut, "accept-anyway").Click();
 
         cut.WaitForAssertion(() => Assert.NotNull(TestId(cut, "decision-saved")));
-        Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+        var saved = Assert.Single(await DecisionStore.QueryAsync(new DecisionQuery { Tenant = Tenant }, CancellationToken.None));
+        // The decision keeps the verdict the analyst accepted it under, for the history.
+        Assert.Equal(VerdictLevel.Weak, saved.Verdict?.Level);
+        Assert.StartsWith("Weak match: the nearest sales only loosely resemble this item", saved.Verdict!.Sentence);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Portal.Core.Pricing.Decisions;
+using Portal.Infrastructure.Formats;
 using static Portal.Infrastructure.Aws.DynamoDb.Operations.OperationsTable;
 
 namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
@@ -14,6 +15,9 @@ namespace Portal.Infrastructure.Aws.DynamoDb.Operations;
 public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPricingDecisionStore
 {
     private const string ItemTypeName = "decision";
+
+    private static readonly string[] SummaryAttributes =
+        ["decision_id", "user_name", "decided_at", "product_id", "suggested_price", "final_price", "currency", "category"];
 
     public async Task SaveAsync(PricingDecision decision, CancellationToken cancellationToken)
     {
@@ -43,6 +47,8 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
         item["excluded_sale_ids"] = Strings(decision.ExcludedSaleIds);
         SetOptional(item, "fallback", decision.Fallback);
         item["embedding_model"] = Str(decision.EmbeddingModel);
+        SetOptional(item, "verdict", VerdictNames.ToName(decision.Verdict?.Level));
+        SetOptional(item, "verdict_sentence", decision.Verdict?.Sentence);
 
         try
         {
@@ -72,6 +78,27 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
     }
 
     public async Task<IReadOnlyList<PricingDecision>> QueryAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        var items = await ReadMatchingAsync(query, null, query.Offset, cancellationToken);
+        return [.. items.Select(Read)];
+    }
+
+    public async Task<IReadOnlyList<DecisionSummary>> SummariseAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        // Only the summary's attributes travel; the filters' own attributes are read too, as the filter runs here.
+        var items = await ReadMatchingAsync(query, SummaryAttributes, 0, cancellationToken);
+        return [.. items.Select(item => new DecisionSummary(
+            GetString(item, "decision_id"),
+            GetString(item, "user_name"),
+            GetTime(item, "decided_at"),
+            GetOptionalString(item, "product_id"),
+            ParseMoney(GetString(item, "suggested_price")),
+            ParseMoney(GetString(item, "final_price")),
+            GetString(item, "currency")))];
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> ReadMatchingAsync(
+        DecisionQuery query, IReadOnlyList<string>? projection, int offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         PricingDecisionRules.RequireTenant(query.Tenant);
@@ -111,11 +138,17 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
             ExpressionAttributeValues = values,
             ScanIndexForward = false,
         };
-        var items = await table.QueryAsync(request, cancellationToken,
+        if (projection is not null)
+        {
+            // Names go through placeholders: some attribute names may be DynamoDB reserved words.
+            request.ExpressionAttributeNames = projection.Select((name, i) => (name, i)).ToDictionary(p => $"#a{p.i}", p => p.name);
+            request.ProjectionExpression = string.Join(", ", request.ExpressionAttributeNames.Keys);
+        }
+
+        return await table.QueryAsync(request, cancellationToken,
             item => (string.IsNullOrWhiteSpace(query.UserName) || GetString(item, "user_name") == query.UserName)
                 && (string.IsNullOrWhiteSpace(query.Category) || GetString(item, "category") == query.Category),
-            query.Offset, query.Limit);
-        return [.. items.Select(Read)];
+            offset, query.Limit);
     }
 
     private static PricingDecision Read(Dictionary<string, AttributeValue> item) => new()
@@ -140,6 +173,7 @@ public sealed class DynamoDbPricingDecisionStore(OperationsTable table) : IPrici
         ExcludedSaleIds = GetStrings(item, "excluded_sale_ids"),
         Fallback = GetOptionalString(item, "fallback"),
         EmbeddingModel = GetString(item, "embedding_model"),
+        Verdict = VerdictNames.Read(GetOptionalString(item, "verdict"), GetOptionalString(item, "verdict_sentence")),
     };
 
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);

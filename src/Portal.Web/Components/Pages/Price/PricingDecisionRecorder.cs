@@ -93,6 +93,7 @@ public sealed class PricingDecisionRecorder(IImageStore images, IPricingDecision
             ExcludedSaleIds = excludedSaleIds.ToArray(),
             Fallback = suggestion.Fallback?.Kind,
             EmbeddingModel = suggestion.EmbeddingModel,
+            Verdict = suggestion.Verdict,
         };
     }
 }
