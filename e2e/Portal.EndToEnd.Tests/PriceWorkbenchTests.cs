@@ -42,7 +42,18 @@ public sealed class PriceWorkbenchTests(PortalServer server)
         Assert.Contains("analyst@example.com", rows);
         Assert.Contains("dress", rows);
         Assert.Contains(finalPrice.Split(' ')[0], rows);
+        // The row's photo is the decision's own, served through the tenant-checked image endpoint.
+        var thumbnail = page.Locator("[data-testid=history-table] tbody tr").First.Locator("[data-testid=thumbnail]");
+        await thumbnail.ScrollIntoViewIfNeededAsync();
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=thumbnail]'); return i && i.complete && i.naturalWidth > 0; }");
         await PortalServer.ScreenshotAsync(page, "history");
+
+        await page.Locator("[data-testid=history-table] tbody tr").First.Locator("[data-testid=decision-link]").ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=decision-detail]");
+        Assert.Contains(finalPrice.Split(' ')[0], await page.InnerTextAsync("[data-testid=detail-final]"));
+        Assert.NotEqual(string.Empty, await page.GetAttributeAsync("[data-testid=detail-verdict]", "data-level"));
+        Assert.True(await page.Locator("[data-testid=decision-photo]").CountAsync() >= 1);
+        await PortalServer.ScreenshotAsync(page, "history-decision");
     }
 
     private static async Task ChooseAsync(IPage page, string select, string option)

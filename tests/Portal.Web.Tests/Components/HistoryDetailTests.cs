@@ -61,13 +61,15 @@ public sealed class HistoryDetailTests : PortalComponentTest
     }
 
     [Fact]
-    public async Task ADecisionSavedBeforeVerdictsWereKeptShowsADashAndNotSold()
+    public async Task AnUntitledDecisionSavedBeforeVerdictsWereKeptShowsWhatItWasADashAndNotSold()
     {
-        await _decisions.SaveAsync(Decision("demo", "d1", null, suggested: 100m, final: 100m, Monday), default);
+        await _decisions.SaveAsync(Decision("demo", "d1", null, suggested: 100m, final: 100m, Monday) with { Title = null }, default);
 
         var page = Render<HistoryDetail>(p => p.Add(c => c.DecisionId, "d1"));
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=decision-detail]")));
+        // No title and no product id: named by what it was, not by its internal id.
+        Assert.Equal("Untitled shoes", page.Find("[data-testid=decision-title]").TextContent.Trim());
         Assert.Equal("—", page.Find("[data-testid=detail-verdict]").TextContent.Trim());
         Assert.Equal("—", page.Find("[data-testid=detail-fallback]").TextContent.Trim());
         Assert.Equal("not sold", page.Find("[data-testid=detail-sold]").TextContent.Trim());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Core.Pricing.Decisions;
 using Portal.Core.Pricing.Engine;
 
 namespace Portal.Web.Components.Pages.History;
@@ -18,6 +19,13 @@ public static class HistoryFormat
 
     /// <summary>The level as the API spells it, for styling and tests; empty when the decision kept no verdict.</summary>
     public static string VerdictLevelName(Verdict? verdict) => verdict?.Level.ToString().ToLowerInvariant() ?? string.Empty;
+
+    /// <summary>The title, else the product id, else what the item was ("Untitled acme shoes"): never the internal id.</summary>
+    public static string ItemName(PricingDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.Title ?? decision.ProductId ?? (decision.Brand is { } brand ? $"Untitled {brand} {decision.Category}" : $"Untitled {decision.Category}");
+    }
 
     public static string Fallback(string? fallback) => string.IsNullOrWhiteSpace(fallback) ? Nothing : fallback.Replace('_', ' ');
 
