@@ -61,6 +61,7 @@ public sealed class EndpointAuthorizationTests : IAsyncLifetime
         ["GET /price"] = PortalPolicies.Pricing,
         ["GET /price/print/{DecisionId}"] = PortalPolicies.Pricing,
         ["GET /history"] = PortalPolicies.Pricing,
+        ["GET /history/{DecisionId}"] = PortalPolicies.Pricing,
         ["GET /batches"] = PortalPolicies.Pricing,
         ["GET /batches/{BatchId}"] = PortalPolicies.Pricing,
         ["GET /sales"] = PortalPolicies.Sales,
