@@ -141,7 +141,8 @@ public sealed class NodeTestServer : IAsyncDisposable
             }
 
             if (File.Exists(Path.Combine(tools, "node_modules", "dynalite", "cli.js")) && File.Exists(Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js"))
-                && File.Exists(Path.Combine(tools, "node_modules", "oauth2-mock-server", "package.json")))
+                && File.Exists(Path.Combine(tools, "node_modules", "oauth2-mock-server", "package.json"))
+                && File.Exists(Path.Combine(tools, "node_modules", "axe-core", "axe.min.js")))
             {
                 return;
             }
